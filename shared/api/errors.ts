@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+/**
+ * Every error the bridge reports to the browser, one stable code each. The UI
+ * maps codes to text and never parses messages. Codes shared with the POP3
+ * client (shared/pop3/errors.ts) keep the same name where they mean the same.
+ */
+export const ErrorCode = z.enum([
+  // --- sign-in and the POP3 server ---
+  /** The POP3 server refused the username or password. */
+  'AUTH_FAILED',
+  /** Another client holds the maildrop lock ([IN-USE]); close it and retry. */
+  'MAILDROP_IN_USE',
+  /** The server enforces a minimum time between logins ([LOGIN-DELAY]). */
+  'LOGIN_DELAY',
+  /** The POP3 server did not answer in time (connect, greeting or command). */
+  'TIMEOUT',
+  /** The TLS handshake or certificate verification failed. */
+  'TLS',
+  /** The POP3 server could not be reached (refused, DNS, network). */
+  'CONNECT_FAILED',
+  /** The POP3 connection closed before the command finished. */
+  'CONNECTION_CLOSED',
+  /** The server asked for STARTTLS but does not offer STLS; no plaintext fallback. */
+  'STLS_UNAVAILABLE',
+  /** No authentication mechanism is safe on this connection. */
+  'NO_SAFE_MECHANISM',
+  /** The POP3 server reported a temporary failure ([SYS/TEMP]); retry later. */
+  'TEMPORARY',
+  /** The POP3 server reported a permanent failure ([SYS/PERM]). */
+  'PERMANENT',
+  /** The POP3 server broke the protocol. */
+  'PROTOCOL',
+  /** A message exceeds the configured size limit. */
+  'TOO_LARGE',
+  /** The POP3 server lacks a command this action needs. */
+  'NOT_SUPPORTED',
+  /** The POP3 server answered -ERR to a command. */
+  'COMMAND_FAILED',
+  // --- the API ---
+  /** The frame or request body is not valid JSON or does not match the schema. */
+  'BAD_REQUEST',
+  /** The requested route, server id or resource does not exist. */
+  'NOT_FOUND',
+  /** No valid session cookie; sign in first. */
+  'UNAUTHORIZED',
+  /** Too many sign-in attempts from this client or for this username. */
+  'RATE_LIMITED',
+  /** The session ended (lifetime reached or signed out elsewhere); sign in again. */
+  'SESSION_EXPIRED',
+  /** The message is no longer on the server (deleted elsewhere or expired). */
+  'MESSAGE_GONE',
+  /** The key matches several identical-id messages and cannot be told apart safely; refresh and retry. */
+  'AMBIGUOUS_MESSAGE',
+  /** The WebSocket upgrade came from an origin that is not this app. */
+  'FORBIDDEN_ORIGIN',
+  /** The frame exceeds the size limit. */
+  'FRAME_TOO_LARGE',
+  /** Unexpected failure inside the bridge; the log has details. */
+  'INTERNAL',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const ApiError = z.strictObject({
+  code: ErrorCode,
+  message: z.string(),
+  /** Seconds to wait before retrying (RATE_LIMITED, LOGIN_DELAY). */
+  retryAfterSeconds: z.number().int().nonnegative().optional(),
+});
+export type ApiError = z.infer<typeof ApiError>;
