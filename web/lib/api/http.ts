@@ -1,0 +1,60 @@
+import type { z } from 'zod';
+import {
+  HttpErrorBody,
+  PublicConfig,
+  SessionInfo,
+  type SignInRequest,
+} from '../../../shared/api/index.ts';
+import { AppError } from './errors.ts';
+
+async function call(path: string, init: RequestInit = {}): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetch(path, { credentials: 'same-origin', ...init });
+  } catch (err) {
+    throw new AppError('NETWORK', err instanceof Error ? err.message : String(err));
+  }
+  if (res.ok) return res;
+  const body = HttpErrorBody.safeParse(await res.json().catch(() => null));
+  if (body.success) throw AppError.from(body.data.error);
+  throw new AppError(res.status === 401 ? 'UNAUTHORIZED' : 'BAD_RESPONSE', `HTTP ${res.status}`);
+}
+
+async function json<T>(res: Response, schema: z.ZodType<T>): Promise<T> {
+  const parsed = schema.safeParse(await res.json().catch(() => null));
+  if (!parsed.success) throw new AppError('BAD_RESPONSE', parsed.error.message);
+  return parsed.data;
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+export async function getConfig(): Promise<PublicConfig> {
+  return json(await call('/api/config'), PublicConfig);
+}
+
+/** The current session, or null when signed out. */
+export async function getSession(): Promise<SessionInfo | null> {
+  try {
+    return await json(await call('/api/session'), SessionInfo);
+  } catch (err) {
+    if (err instanceof AppError && (err.code === 'UNAUTHORIZED' || err.code === 'SESSION_EXPIRED')) return null;
+    throw err;
+  }
+}
+
+export async function signIn(request: SignInRequest): Promise<SessionInfo> {
+  const res = await call('/api/session', { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(request) });
+  return json(res, SessionInfo);
+}
+
+export async function signOut(): Promise<void> {
+  await call('/api/session', { method: 'DELETE' });
+}
+
+export function rawUrl(key: string, download = false): string {
+  return `/api/messages/${encodeURIComponent(key)}/raw${download ? '?download=1' : ''}`;
+}
+
+export async function fetchRaw(key: string): Promise<ArrayBuffer> {
+  return (await call(rawUrl(key))).arrayBuffer();
+}
