@@ -1,0 +1,293 @@
+import { concatBytes, LF, PLUS } from './bytes.ts';
+import { COMMAND_RULES, encodeCommand, encodeSaslResponse } from './commands.ts';
+import type { Command, ReplyShape, SessionState } from './commands.ts';
+import { Pop3Error } from './errors.ts';
+import { MultilineDecoder } from './multiline.ts';
+import { parseStatusLine } from './status.ts';
+import type { StatusReply } from './status.ts';
+import { errorForGreeting } from './reply-errors.ts';
+
+/** A command handed to the protocol, waiting to be sent or answered. */
+export interface PendingCommand {
+  readonly id: number;
+  readonly command: Command;
+  readonly shape: ReplyShape;
+  readonly exclusive: boolean;
+}
+
+export type Pop3Event =
+  | { type: 'greeting'; reply: StatusReply }
+  /** A status line. `final` is false when a multi-line body follows. */
+  | { type: 'status'; command: PendingCommand; reply: StatusReply; final: boolean }
+  /** A piece of a multi-line body, dot-unstuffed, line ends as the server sent them. */
+  | { type: 'data'; command: PendingCommand; chunk: Uint8Array }
+  | { type: 'end'; command: PendingCommand }
+  /** RFC 5034: the server asks for the next SASL response. */
+  | { type: 'continuation'; command: PendingCommand; challenge: string }
+  /** The connection can no longer be used; every outstanding command has failed. */
+  | { type: 'error'; error: Pop3Error };
+
+export interface ProtocolOptions {
+  /** Longest status line accepted. RFC 2449 allows 512 octets; servers add more to greetings. */
+  maxStatusLineLength?: number;
+  /** Largest multi-line body accepted; bounds memory against a runaway server. */
+  maxBodySize?: number;
+  /** Most commands in flight at once when the server allows PIPELINING. */
+  pipelineWindow?: number;
+}
+
+export const DEFAULT_MAX_STATUS_LINE_LENGTH = 4096;
+export const DEFAULT_MAX_BODY_SIZE = 64 * 1024 * 1024;
+export const DEFAULT_PIPELINE_WINDOW = 64;
+
+type Outgoing = { kind: 'command'; pending: PendingCommand; bytes: Uint8Array } | { kind: 'raw'; bytes: Uint8Array };
+
+/**
+ * The POP3 client protocol, sans I/O: feed it the server's bytes with
+ * `receiveData`, take what to write with `dataToSend`, read what happened
+ * with `nextEvent`. It never touches a socket or a clock.
+ *
+ * Replies are matched to commands in order (RFC 2449 PIPELINING); how each
+ * reply is framed is decided by the command at the head of the queue.
+ */
+export class Pop3Protocol {
+  private currentState: SessionState = 'GREETING';
+  private pipelining = false;
+  private quitting = false;
+  private nextId = 1;
+  private readonly outbox: Outgoing[] = [];
+  private readonly inFlight: PendingCommand[] = [];
+  private readonly events: Pop3Event[] = [];
+  private buffer: Uint8Array = new Uint8Array(0);
+  private scannedTo = 0;
+  private body: { decoder: MultilineDecoder; size: number; limit: number } | null = null;
+  private readonly maxStatusLineLength: number;
+  private readonly maxBodySize: number;
+  private readonly pipelineWindow: number;
+
+  constructor(options: ProtocolOptions = {}) {
+    this.maxStatusLineLength = options.maxStatusLineLength ?? DEFAULT_MAX_STATUS_LINE_LENGTH;
+    this.maxBodySize = options.maxBodySize ?? DEFAULT_MAX_BODY_SIZE;
+    this.pipelineWindow = Math.max(1, options.pipelineWindow ?? DEFAULT_PIPELINE_WINDOW);
+  }
+
+  get state(): SessionState {
+    return this.currentState;
+  }
+
+  get closed(): boolean {
+    return this.currentState === 'CLOSED';
+  }
+
+  /** Commands sent or waiting to be sent, not yet fully answered. */
+  get outstanding(): number {
+    return this.inFlight.length + this.outbox.filter((item) => item.kind === 'command').length;
+  }
+
+  /** Turn pipelining on once CAPA has listed PIPELINING (RFC 2449 section 6.6). */
+  setPipelining(enabled: boolean): void {
+    this.pipelining = enabled;
+  }
+
+  /**
+   * Queue a command. Refuses, before anything is sent, a command the current
+   * state does not allow and an argument that could inject a second command.
+   */
+  enqueue(command: Command): PendingCommand {
+    if (this.currentState === 'CLOSED' || this.quitting) {
+      throw new Pop3Error('BAD_STATE', `${command.name} cannot be sent: the session is ending`);
+    }
+    const rule = COMMAND_RULES[command.name];
+    const state = this.currentState === 'GREETING' ? 'AUTHORIZATION' : this.currentState;
+    if (!rule.states.includes(state)) {
+      throw new Pop3Error('BAD_STATE', `${command.name} is not allowed in the ${state} state`);
+    }
+    const bytes = encodeCommand(command);
+    const pending: PendingCommand = { id: this.nextId++, command, shape: rule.shape(command), exclusive: rule.exclusive };
+    if (command.name === 'QUIT') {
+      this.quitting = true;
+      // RFC 1939 section 6: QUIT from TRANSACTION enters UPDATE, where deletions are committed.
+      if (this.currentState === 'TRANSACTION') this.currentState = 'UPDATE';
+    }
+    this.outbox.push({ kind: 'command', pending, bytes });
+    return pending;
+  }
+
+  /** Answer a SASL continuation: a base64 string, or "*" to cancel (RFC 5034). */
+  sendSaslResponse(response: string): void {
+    const head = this.inFlight[0];
+    if (head === undefined || head.shape !== 'sasl') {
+      throw new Pop3Error('BAD_STATE', 'No SASL exchange is in progress');
+    }
+    this.outbox.unshift({ kind: 'raw', bytes: encodeSaslResponse(response) });
+  }
+
+  /** The bytes that may be written now, or null. Respects pipelining, the window and exclusive commands. */
+  dataToSend(): Uint8Array | null {
+    if (this.currentState === 'GREETING' || this.currentState === 'CLOSED') return null;
+    const out: Uint8Array[] = [];
+    while (this.outbox.length > 0) {
+      const item = this.outbox[0]!;
+      if (item.kind === 'raw') {
+        out.push(item.bytes);
+        this.outbox.shift();
+        continue;
+      }
+      const alone = item.pending.exclusive || !this.pipelining || this.currentState === 'AUTHORIZATION';
+      const head = this.inFlight[0];
+      if (head !== undefined && (alone || head.exclusive)) break;
+      if (this.inFlight.length >= this.pipelineWindow) break;
+      this.outbox.shift();
+      this.inFlight.push(item.pending);
+      out.push(item.bytes);
+      if (alone) break;
+    }
+    return out.length === 0 ? null : concatBytes(out);
+  }
+
+  nextEvent(): Pop3Event | null {
+    return this.events.shift() ?? null;
+  }
+
+  /** All pending events at once: cheaper than nextEvent in a hot loop. */
+  takeEvents(): Pop3Event[] {
+    return this.events.splice(0, this.events.length);
+  }
+
+  receiveData(chunk: Uint8Array): void {
+    if (this.currentState === 'CLOSED') return;
+    const data = this.buffer.length === 0 ? chunk : concatBytes([this.buffer, chunk]);
+    let pos = 0;
+    try {
+      while (pos < data.length && !this.closed) {
+        const next = this.body ? this.readBody(data, pos) : this.readStatus(data, pos);
+        if (next === pos) break; // need more data
+        pos = next;
+      }
+    } catch (error) {
+      this.fail(error instanceof Pop3Error ? error : new Pop3Error('PROTOCOL', String(error)));
+      return;
+    }
+    const rest = data.subarray(pos);
+    // Keep only what is unread; copy it so the caller's chunk is not pinned.
+    this.buffer = rest.length === 0 ? new Uint8Array(0) : rest.slice();
+  }
+
+  /** The server closed the connection. Anything unanswered has failed. */
+  receiveEof(): void {
+    if (this.currentState === 'CLOSED') return;
+    const head = this.inFlight[0];
+    if (this.currentState === 'GREETING') {
+      this.fail(new Pop3Error('CONNECTION_CLOSED', 'The server closed the connection without a greeting'));
+    } else if (head !== undefined || this.body !== null) {
+      const what = head ? head.command.name : 'a reply';
+      const message = head?.command.name === 'QUIT'
+        ? 'The connection closed before the server confirmed QUIT; whether deletions were committed is unknown'
+        : `The server closed the connection before completing the reply to ${what}`;
+      this.fail(new Pop3Error('CONNECTION_CLOSED', message));
+    } else {
+      this.currentState = 'CLOSED';
+    }
+  }
+
+  private fail(error: Pop3Error): void {
+    this.currentState = 'CLOSED';
+    this.body = null;
+    this.buffer = new Uint8Array(0);
+    this.inFlight.length = 0;
+    this.outbox.length = 0;
+    this.events.push({ type: 'error', error });
+  }
+
+  private readStatus(data: Uint8Array, pos: number): number {
+    const from = Math.max(pos, pos + this.scannedTo);
+    const lf = data.indexOf(LF, from);
+    if (lf < 0) {
+      this.scannedTo = data.length - pos;
+      if (data.length - pos > this.maxStatusLineLength) {
+        throw new Pop3Error('TOO_LARGE', `The server sent a reply line longer than ${this.maxStatusLineLength} octets`);
+      }
+      return pos;
+    }
+    this.scannedTo = 0;
+    if (lf + 1 - pos > this.maxStatusLineLength) {
+      throw new Pop3Error('TOO_LARGE', `The server sent a reply line longer than ${this.maxStatusLineLength} octets`);
+    }
+    const line = data.subarray(pos, lf + 1);
+    this.onStatusLine(line, data.length > lf + 1);
+    return lf + 1;
+  }
+
+  private onStatusLine(line: Uint8Array, moreBuffered: boolean): void {
+    if (this.currentState === 'GREETING') {
+      const reply = parseStatusLine(line);
+      this.events.push({ type: 'greeting', reply });
+      if (!reply.ok) throw errorForGreeting(reply);
+      this.currentState = 'AUTHORIZATION';
+      return;
+    }
+    const head = this.inFlight[0];
+    if (head === undefined) {
+      throw new Pop3Error('PROTOCOL', 'The server sent a reply to a command that was not sent');
+    }
+    if (head.shape === 'sasl' && isContinuation(line)) {
+      const challenge = parseStatusLine(line).fullText.trim();
+      this.events.push({ type: 'continuation', command: head, challenge });
+      return;
+    }
+    const reply = parseStatusLine(line);
+    const multiline = reply.ok && (head.shape === 'message' || head.shape === 'listing');
+    this.events.push({ type: 'status', command: head, reply, final: !multiline });
+    if (multiline) {
+      this.body = { decoder: new MultilineDecoder(head.shape === 'listing' ? 'listing' : 'message'), size: 0, limit: this.maxBodySize };
+      return;
+    }
+    this.inFlight.shift();
+    this.afterReply(head, reply, moreBuffered);
+  }
+
+  private afterReply(pending: PendingCommand, reply: StatusReply, moreBuffered: boolean): void {
+    if (!reply.ok) return;
+    switch (pending.command.name) {
+      case 'PASS':
+      case 'APOP':
+      case 'AUTH':
+        this.currentState = 'TRANSACTION';
+        break;
+      case 'QUIT':
+        this.currentState = 'CLOSED';
+        break;
+      case 'STLS':
+        // Anything after the +OK arrived in clear text before TLS: an injection attempt.
+        if (moreBuffered) throw new Pop3Error('PROTOCOL', 'The server sent data after accepting STLS');
+        break;
+    }
+  }
+
+  private readBody(data: Uint8Array, pos: number): number {
+    const body = this.body!;
+    const head = this.inFlight[0]!;
+    const step = body.decoder.decode(data, pos);
+    for (const chunk of step.chunks) {
+      body.size += chunk.length;
+      if (body.size > body.limit) {
+        throw new Pop3Error('TOO_LARGE', `The reply to ${head.command.name} is larger than ${body.limit} octets`);
+      }
+      // Views into `data` would be overwritten by nothing, but may pin a large buffer; callers copy if they keep them.
+      this.events.push({ type: 'data', command: head, chunk });
+    }
+    if (step.ended) {
+      this.body = null;
+      this.inFlight.shift();
+      this.events.push({ type: 'end', command: head });
+    }
+    return step.next;
+  }
+}
+
+/** "+ challenge" or a bare "+": a SASL continuation rather than "+OK". */
+function isContinuation(line: Uint8Array): boolean {
+  if (line[0] !== PLUS) return false;
+  const second = line[1];
+  return !(second === 0x4f || second === 0x6f); // not "+O"/"+o"
+}
