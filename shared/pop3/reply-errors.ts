@@ -14,9 +14,14 @@ const CODE_FOR_RESPONSE: Readonly<Record<string, Pop3ErrorCode>> = {
 
 const SIGN_IN_COMMANDS = new Set(['USER', 'PASS', 'APOP', 'AUTH']);
 
+/** The code itself or its nearest known parent: "SYS/TEMP/DB" is a "SYS/TEMP". */
 function known(code: string | null): Pop3ErrorCode | undefined {
-  if (code === null) return undefined;
-  return CODE_FOR_RESPONSE[code] ?? CODE_FOR_RESPONSE[code.split('/')[0]!];
+  const parts = code === null ? [] : code.split('/');
+  for (let length = parts.length; length > 0; length--) {
+    const found = CODE_FOR_RESPONSE[parts.slice(0, length).join('/')];
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /**
