@@ -1,0 +1,55 @@
+import { chromium, type Browser, type Page, type Request } from 'playwright-core';
+
+/** Debian's Chromium, headless, with nothing that phones home. */
+export const CHROMIUM = '/usr/bin/chromium';
+
+export async function launchBrowser(): Promise<Browser> {
+  // playwright-core gives every launch a fresh temporary --user-data-dir.
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
+  });
+}
+
+function isLoopback(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname;
+  } catch {
+    return true;
+  }
+  return host === '127.0.0.1' || host === 'localhost' || host === '[::1]' || host === '::1';
+}
+
+/**
+ * Records every request that leaves loopback, and every request to a /leak/
+ * path: the hostile fixtures aim their "remote" requests at
+ * http://127.0.0.1:9/leak/..., which is loopback but must never be fetched.
+ */
+export function watchLeaks(page: Page): { leaks: string[] } {
+  const leaks: string[] = [];
+  const check = (request: Request) => {
+    const url = request.url();
+    if (url.startsWith('data:') || url.startsWith('blob:') || url.startsWith('about:')) return;
+    if (!isLoopback(url) || url.includes('/leak/')) leaks.push(url);
+  };
+  page.on('request', check);
+  page.context().on('request', check);
+  return { leaks };
+}
+
+/** Script markers a hostile payload would set in the app's page. */
+export async function scriptMarkers(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const found = Object.keys(window).filter((k) => k.startsWith('__pwned'));
+    if (document.title.startsWith('PWNED')) found.push(`title:${document.title}`);
+    return found;
+  });
+}
