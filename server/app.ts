@@ -1,0 +1,64 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { WebSessions } from './auth/web-sessions.ts';
+import type { Config } from './config.ts';
+import type { Pop3Connector } from './mailbox/connection.ts';
+import { pop3Connector } from './mailbox/pop3-connector.ts';
+import { MailboxRegistry } from './mailbox/registry.ts';
+import auth from './http/auth.ts';
+import { rawRoute } from './http/raw-route.ts';
+import securityHeaders from './http/security-headers.ts';
+import { sessionRoutes } from './http/session-routes.ts';
+import { registerStatic } from './http/static.ts';
+import { SqliteStore } from './store/sqlite.ts';
+import type { MailStore } from './store/store.ts';
+import { HARD_MAX_FRAME_BYTES, wsRoute } from './ws/route.ts';
+
+export interface AppOptions {
+  logger?: FastifyServerOptions['logger'];
+  /** Defaults to SQLite under config.dataDir. */
+  store?: MailStore;
+  /** Defaults to the real POP3 client against config.servers. */
+  connector?: Pop3Connector;
+}
+
+/** Never logged: credentials and the session cookie. Mail content is never passed to the logger. */
+export const LOG_REDACT = [
+  'req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]',
+  'password', '*.password', 'body.password', 'credentials',
+];
+
+/** Builds the app; never listens (main.ts does, tests inject or listen on port 0). */
+export async function buildApp(config: Config, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? { level: 'info', redact: { paths: LOG_REDACT, censor: '[redacted]' } },
+    trustProxy: config.trustProxy,
+    bodyLimit: 64 * 1024,
+  });
+  const store = options.store ?? SqliteStore.open(config.dataDir);
+  const registry = new MailboxRegistry(config, options.connector ?? pop3Connector(config), store, app.log);
+  const webSessions = new WebSessions(config.sessionLifetimeSeconds * 1000, (s) => {
+    void registry.release(s.account);
+  });
+  app.decorate('webSessions', webSessions);
+
+  await app.register(securityHeaders);
+  await app.register(fastifyCookie);
+  await app.register(auth);
+  await app.register(fastifyWebsocket, { options: { maxPayload: HARD_MAX_FRAME_BYTES } });
+
+  sessionRoutes(app, config, registry);
+  rawRoute(app, registry, store);
+  wsRoute(app, config, registry);
+  if (!(await registerStatic(app, config.webRoot))) {
+    app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: { code: 'NOT_FOUND', message: 'No such route.' } }));
+  }
+
+  app.addHook('onClose', async () => {
+    webSessions.close();
+    await registry.closeAll();
+    store.close();
+  });
+  return app;
+}

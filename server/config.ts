@@ -1,0 +1,150 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+/**
+ * Configuration: an optional JSON file (POPBRIDGE_CONFIG) overlaid by
+ * environment variables, validated once at start-up. Errors name the key.
+ */
+
+const Security = z.enum(['tls', 'starttls', 'plain']);
+
+const ServerEntry = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'use 1-64 letters, digits, "_" or "-"'),
+  label: z.string().min(1).max(100),
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535).optional(),
+  security: Security.default('tls'),
+  /** PEM file of a CA to trust in addition to the system roots. */
+  caFile: z.string().min(1).optional(),
+  /**
+   * Concurrent POP3 connections to this server. Every user reaches it from
+   * the bridge's one address and servers cap connections per address
+   * (Courier's default is 4), so stay at or below that cap.
+   */
+  maxConnections: z.number().int().min(1).max(100).default(4),
+});
+
+const FileConfig = z.strictObject({
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.number().int().min(0).max(65535).default(8080),
+  dataDir: z.string().min(1).default('./data'),
+  /** Origin the browser sees (https://mail.example.org) when behind a proxy. */
+  publicOrigin: z.url().optional(),
+  trustProxy: z.boolean().default(false),
+  sessionLifetimeSeconds: z.number().int().min(60).default(12 * 3600),
+  /** QUIT an unused POP3 connection after this long, so other clients get in. */
+  idleCloseSeconds: z.number().int().min(1).default(60),
+  /** Reconnect to look for new mail this often while a tab is open; 0 = never. */
+  refreshIntervalSeconds: z.number().int().min(0).default(300),
+  /** Pending deletes are committed this long after the last delete (undo window). */
+  deleteGraceSeconds: z.number().int().min(0).default(8),
+  /** Sign-in attempts per client address, and per username, in `signInWindowSeconds` (stops password guessing). */
+  signInAttemptsPerClient: z.number().int().min(1).default(30),
+  signInAttemptsPerUser: z.number().int().min(1).default(10),
+  signInWindowSeconds: z.number().int().min(1).default(300),
+  servers: z.array(ServerEntry).default([]),
+  webRoot: z.string().default('dist/web'),
+});
+
+export type ServerConfig = z.infer<typeof ServerEntry> & { port: number; ca?: string };
+export interface Pop3Timeouts { connectTimeoutMs: number; greetingTimeoutMs: number; commandTimeoutMs: number }
+export type Config = Omit<z.infer<typeof FileConfig>, 'servers'> & {
+  servers: ServerConfig[];
+  /** Shown on the sign-in page in demo mode. */
+  demo: { username: string; password: string } | null;
+  pop3Timeouts: Pop3Timeouts;
+};
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+}
+
+const DEFAULT_PORTS = { tls: 995, starttls: 110, plain: 110 } as const;
+
+function intFromEnv(env: NodeJS.ProcessEnv, key: string): number | undefined {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${key}: expected a whole number, got "${raw}"`);
+  return Number(raw);
+}
+
+function boolFromEnv(env: NodeJS.ProcessEnv, key: string): boolean | undefined {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return undefined;
+  if (/^(1|true|yes)$/i.test(raw)) return true;
+  if (/^(0|false|no)$/i.test(raw)) return false;
+  throw new ConfigError(`${key}: expected true or false, got "${raw}"`);
+}
+
+function formatIssues(error: z.ZodError, prefix: string): string {
+  return error.issues
+    .map((i) => `${prefix}${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`)
+    .join('; ');
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  let raw: Record<string, unknown> = {};
+  const file = env.POPBRIDGE_CONFIG;
+  if (file) {
+    try {
+      raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    } catch (e) {
+      throw new ConfigError(`POPBRIDGE_CONFIG: cannot read JSON from ${file}: ${(e as Error).message}`);
+    }
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+      throw new ConfigError(`POPBRIDGE_CONFIG: ${file} must hold a JSON object`);
+    }
+  }
+  const overlay: Record<string, unknown> = { ...raw };
+  const set = (key: string, value: unknown) => { if (value !== undefined) overlay[key] = value; };
+  set('host', env.HOST || undefined);
+  set('port', intFromEnv(env, 'PORT'));
+  set('dataDir', env.DATA_DIR || undefined);
+  set('publicOrigin', env.PUBLIC_ORIGIN || undefined);
+  set('trustProxy', boolFromEnv(env, 'TRUST_PROXY'));
+  set('sessionLifetimeSeconds', intFromEnv(env, 'SESSION_LIFETIME_SECONDS'));
+  set('idleCloseSeconds', intFromEnv(env, 'IDLE_CLOSE_SECONDS'));
+  set('refreshIntervalSeconds', intFromEnv(env, 'REFRESH_INTERVAL_SECONDS'));
+  set('deleteGraceSeconds', intFromEnv(env, 'DELETE_GRACE_SECONDS'));
+  if (env.POP3_HOST) {
+    const security = env.POP3_SECURITY || 'tls';
+    if (!Security.safeParse(security).success) {
+      throw new ConfigError(`POP3_SECURITY: expected tls, starttls or plain, got "${security}"`);
+    }
+    const server: Record<string, unknown> = {
+      id: 'default', label: env.POP3_LABEL || env.POP3_HOST, host: env.POP3_HOST, security,
+    };
+    const port = intFromEnv(env, 'POP3_PORT');
+    if (port !== undefined) server.port = port;
+    if (env.POP3_CA_FILE) server.caFile = env.POP3_CA_FILE;
+    const max = intFromEnv(env, 'POP3_MAX_CONNECTIONS');
+    if (max !== undefined) server.maxConnections = max;
+    overlay.servers = [server];
+  } else if (env.POP3_PORT || env.POP3_SECURITY || env.POP3_CA_FILE) {
+    throw new ConfigError('POP3_HOST: required when POP3_PORT, POP3_SECURITY or POP3_CA_FILE is set');
+  }
+
+  const parsed = FileConfig.safeParse(overlay);
+  if (!parsed.success) throw new ConfigError(formatIssues(parsed.error, ''));
+  const ids = new Set<string>();
+  const servers = parsed.data.servers.map((s, i): ServerConfig => {
+    if (ids.has(s.id)) throw new ConfigError(`servers.${i}.id: duplicate id "${s.id}"`);
+    ids.add(s.id);
+    let ca: string | undefined;
+    if (s.caFile) {
+      try {
+        ca = readFileSync(s.caFile, 'utf8');
+      } catch (e) {
+        const key = env.POP3_HOST ? 'POP3_CA_FILE' : `servers.${i}.caFile`;
+        throw new ConfigError(`${key}: cannot read ${s.caFile}: ${(e as Error).message}`);
+      }
+    }
+    return { ...s, port: s.port ?? DEFAULT_PORTS[s.security], ...(ca ? { ca } : {}) };
+  });
+  return {
+    ...parsed.data,
+    servers,
+    demo: null,
+    pop3Timeouts: { connectTimeoutMs: 10_000, greetingTimeoutMs: 10_000, commandTimeoutMs: 30_000 },
+  };
+}

@@ -1,0 +1,32 @@
+import type {} from '@fastify/cookie';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { WebSession, WebSessions } from '../auth/web-sessions.ts';
+
+export const COOKIE_NAME = 'popbridge_session';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The signed-in browser session, resolved from the cookie. */
+    webSession: WebSession | undefined;
+  }
+  interface FastifyInstance {
+    webSessions: WebSessions;
+    /** preHandler that answers 401 without a valid session. */
+    requireSession: (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  }
+}
+
+async function auth(app: FastifyInstance): Promise<void> {
+  app.decorateRequest('webSession', undefined);
+  app.addHook('onRequest', async (req) => {
+    req.webSession = app.webSessions.get(req.cookies[COOKIE_NAME]);
+  });
+  app.decorate('requireSession', async (req: FastifyRequest, reply: FastifyReply) => {
+    if (!req.webSession) {
+      await reply.code(401).send({ error: { code: 'UNAUTHORIZED', message: 'Sign in first.' } });
+    }
+  });
+}
+
+export default fp(auth, { name: 'auth', dependencies: ['@fastify/cookie'] });

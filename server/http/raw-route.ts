@@ -1,0 +1,78 @@
+import { Readable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { MessageKey } from '../../shared/api/index.ts';
+import { toApiError } from '../errors.ts';
+import type { MailboxRegistry } from '../mailbox/registry.ts';
+import type { MailStore } from '../store/store.ts';
+import { statusFor } from './session-routes.ts';
+
+/** Longest file name offered for download. */
+const MAX_FILENAME = 120;
+
+/**
+ * RFC 6266 Content-Disposition for a sender-controlled name: every control
+ * character (C0, C1, line and paragraph separators) is dropped so it cannot
+ * inject a header, and path separators and quotes are replaced.
+ */
+export function attachmentDisposition(name: string): string {
+  const clean = name
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '')
+    .replace(/[\\/"]/g, '_')
+    .trim()
+    .slice(0, MAX_FILENAME) || 'message';
+  const file = `${clean}.eml`;
+  const ascii = file.replace(/[^\x20-\x7e]/g, '_').replace(/[%;]/g, '_');
+  const encoded = encodeURIComponent(file).replace(/['()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
+
+/** GET /api/messages/:key/raw — the message bytes, streamed; never rendered in the app's origin. */
+export function rawRoute(app: FastifyInstance, registry: MailboxRegistry, store: MailStore): void {
+  app.get<{ Params: { key: string }; Querystring: { download?: string } }>(
+    '/api/messages/:key/raw',
+    { preHandler: app.requireSession },
+    async (req, reply) => {
+      const session = req.webSession!;
+      const key = MessageKey.safeParse(req.params.key);
+      if (!key.success) return reply.code(400).send({ error: { code: 'BAD_REQUEST', message: 'Malformed message key.' } });
+      const mailbox = registry.get(session.account);
+      if (!mailbox) return reply.code(401).send({ error: { code: 'SESSION_EXPIRED', message: 'The session has ended; sign in again.' } });
+      const download = req.query.download === '1';
+      let first: IteratorResult<Uint8Array>;
+      let it: AsyncIterator<Uint8Array>;
+      try {
+        const opened = await mailbox.openMessage(key.data);
+        it = opened.body[Symbol.asyncIterator]();
+        // Read the first chunk before any header goes out, so a RETR failure is a clean HTTP error.
+        first = await it.next();
+      } catch (e) {
+        const error = toApiError(e);
+        if ((e as { code?: string }).code === 'COMMAND_FAILED') {
+          return reply.code(404).send({ error: { code: 'MESSAGE_GONE', message: 'This message is no longer on the server.' } });
+        }
+        return reply.code(error.code === 'MESSAGE_GONE' ? 404 : statusFor(error.code)).send({ error });
+      }
+      async function* rest(): AsyncGenerator<Uint8Array> {
+        try {
+          if (!first.done) yield first.value;
+          for (;;) {
+            const r = await it.next();
+            if (r.done) return;
+            yield r.value;
+          }
+        } finally {
+          await it.return?.();
+        }
+      }
+      reply.header('content-type', download ? 'application/octet-stream' : 'message/rfc822');
+      reply.header('x-content-type-options', 'nosniff');
+      reply.header('content-security-policy', 'sandbox');
+      reply.header('cache-control', 'private, max-age=86400');
+      if (download) {
+        const subject = store.get(session.account, key.data)?.summary.subject ?? '';
+        reply.header('content-disposition', attachmentDisposition(subject));
+      }
+      return reply.send(Readable.from(rest(), { objectMode: false }));
+    },
+  );
+}

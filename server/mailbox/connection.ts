@@ -1,0 +1,24 @@
+import type { Capabilities } from '../../shared/pop3/capabilities.ts';
+
+/**
+ * The part of server/pop3/client.ts Pop3Client a mailbox session uses. Kept
+ * as an interface so the session code names exactly what it relies on.
+ */
+export interface Pop3Connection {
+  readonly capabilities: Capabilities;
+  readonly closed: boolean;
+  list(): Promise<Array<{ msg: number; size: number }>>;
+  uidl(): Promise<Array<{ msg: number; uid: string }> | null>;
+  top(msg: number, lines: number): Promise<Uint8Array | null>;
+  topMany(msgs: number[], lines: number, onEach: (msg: number, result: Uint8Array | Error) => void): Promise<void>;
+  retr(msg: number): AsyncIterable<Uint8Array>;
+  dele(msg: number): Promise<void>;
+  quit(): Promise<void>;
+  destroy(): void;
+  onClose(listener: (error?: Error) => void): void;
+}
+
+export interface Credentials { username: string; password: string }
+
+/** Opens a connection and logs in; rejects with a Pop3Error. */
+export type Pop3Connector = (serverId: string, credentials: Credentials) => Promise<Pop3Connection>;

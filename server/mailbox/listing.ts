@@ -1,0 +1,71 @@
+import type { Pop3Connection } from './connection.ts';
+import { assignKeys, idFromHeader, idFromUid, type ListingEntry } from './keys.ts';
+import { headerBlock, MAX_HEADER_BYTES } from './summary.ts';
+
+/**
+ * One connection's view of the maildrop. Message numbers in it are valid
+ * only while that connection lives; the listing dies with it.
+ */
+export interface Listing {
+  entries: ListingEntry[];
+  byKey: Map<string, ListingEntry>;
+  /** Header blocks already read while listing (servers without UIDL). */
+  headers: Map<number, Uint8Array>;
+}
+
+/** Header block of one message by RETR when the server lacks TOP; the rest is drained, not kept. */
+export async function headerByRetr(conn: Pop3Connection, msg: number): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let kept = 0;
+  for await (const chunk of conn.retr(msg)) {
+    if (kept >= MAX_HEADER_BYTES) continue;
+    const take = chunk.subarray(0, MAX_HEADER_BYTES - kept);
+    parts.push(take.slice());
+    kept += take.length;
+  }
+  return headerBlock(Buffer.concat(parts));
+}
+
+/** Header blocks of many messages: pipelined TOP n 0, or RETR one by one without TOP. */
+export async function fetchHeaders(conn: Pop3Connection, msgs: number[], onEach: (msg: number, header: Uint8Array | null) => void): Promise<void> {
+  if (msgs.length === 0) return;
+  if (conn.capabilities.known && !conn.capabilities.top) {
+    for (const m of msgs) onEach(m, await headerByRetr(conn, m));
+    return;
+  }
+  let notSupported = false;
+  const missing: number[] = [];
+  await conn.topMany(msgs, 0, (msg, result) => {
+    if (result instanceof Uint8Array) onEach(msg, headerBlock(result));
+    else {
+      if ((result as { code?: string }).code === 'NOT_SUPPORTED' || (result as { code?: string }).code === 'COMMAND_FAILED') notSupported = true;
+      missing.push(msg);
+    }
+  });
+  // A server without CAPA may lack TOP; fall back to RETR for what TOP refused.
+  for (const m of missing) onEach(m, notSupported ? await headerByRetr(conn, m) : null);
+}
+
+export async function buildListing(conn: Pop3Connection): Promise<Listing> {
+  const sizes = await conn.list();
+  const uids = await conn.uidl();
+  const headers = new Map<number, Uint8Array>();
+  let items: Array<{ msg: number; size: number; id: string }>;
+  if (uids) {
+    const byMsg = new Map(uids.map((u) => [u.msg, u.uid]));
+    items = sizes.map((s) => {
+      const uid = byMsg.get(s.msg);
+      if (uid === undefined) throw Object.assign(new Error(`UIDL lacks message ${s.msg}`), { name: 'Pop3Error', code: 'PROTOCOL' });
+      return { msg: s.msg, size: s.size, id: idFromUid(uid) };
+    });
+  } else {
+    await fetchHeaders(conn, sizes.map((s) => s.msg), (msg, h) => { if (h) headers.set(msg, h); });
+    items = sizes.map((s) => {
+      const h = headers.get(s.msg);
+      if (!h) throw Object.assign(new Error(`no header block for message ${s.msg}`), { name: 'Pop3Error', code: 'PROTOCOL' });
+      return { msg: s.msg, size: s.size, id: idFromHeader(h, s.size) };
+    });
+  }
+  const entries = assignKeys(items);
+  return { entries, byKey: new Map(entries.map((e) => [e.key, e])), headers };
+}

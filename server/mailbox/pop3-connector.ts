@@ -1,0 +1,22 @@
+import type { Config } from '../config.ts';
+import { Pop3Client } from '../pop3/client.ts';
+import type { Pop3Connection, Pop3Connector } from './connection.ts';
+
+/** Connect and log in to a configured server; only configured servers are reachable (no SSRF). */
+export function pop3Connector(config: Config): Pop3Connector {
+  return async (serverId, credentials) => {
+    const server = config.servers.find((s) => s.id === serverId);
+    if (!server) throw Object.assign(new Error(`unknown server ${serverId}`), { name: 'Pop3Error', code: 'CONNECT_FAILED' });
+    const client = await Pop3Client.connect(
+      { host: server.host, port: server.port, security: server.security, ...(server.ca ? { ca: server.ca } : {}) },
+      config.pop3Timeouts,
+    );
+    try {
+      await client.login({ username: credentials.username, password: credentials.password });
+    } catch (e) {
+      client.destroy();
+      throw e;
+    }
+    return client as unknown as Pop3Connection;
+  };
+}

@@ -1,0 +1,100 @@
+import type { Config, ServerConfig } from '../config.ts';
+import type { MailStore } from '../store/store.ts';
+import type { Credentials, Pop3Connector } from './connection.ts';
+import { ConnectionLimiter } from './limiter.ts';
+import { MailboxSession, type MailboxOptions } from './session.ts';
+
+/** The account a mailbox belongs to; the store key as well. */
+export function accountId(serverId: string, username: string): string {
+  return JSON.stringify([serverId, username]);
+}
+
+/**
+ * All live mailbox sessions, one per account, and the per-server connection
+ * caps. A mailbox lives while at least one signed-in browser session uses it.
+ */
+export class MailboxRegistry {
+  private readonly mailboxes = new Map<string, { session: MailboxSession; users: number }>();
+  private readonly limiters = new Map<string, ConnectionLimiter>();
+
+  constructor(
+    private readonly config: Config,
+    private readonly connector: Pop3Connector,
+    private readonly store: MailStore,
+    private readonly log: MailboxOptions['log'],
+  ) {
+    for (const s of config.servers) this.limiters.set(s.id, new ConnectionLimiter(s.maxConnections));
+  }
+
+  server(id: string): ServerConfig | undefined {
+    return this.config.servers.find((s) => s.id === id);
+  }
+
+  limiter(serverId: string): ConnectionLimiter {
+    const l = this.limiters.get(serverId);
+    if (!l) throw new Error(`unknown server ${serverId}`);
+    return l;
+  }
+
+  get(account: string): MailboxSession | undefined {
+    return this.mailboxes.get(account)?.session;
+  }
+
+  /**
+   * Verify credentials: reuse the live mailbox when the password matches
+   * (its connection holds the maildrop lock, so a second login would fail
+   * with [IN-USE]); otherwise log in, and the new connection becomes the
+   * mailbox's connection.
+   */
+  async signIn(serverId: string, credentials: Credentials): Promise<string> {
+    const account = accountId(serverId, credentials.username);
+    const live = this.mailboxes.get(account);
+    if (live && live.session.passwordMatches(credentials.password)) {
+      live.users++;
+      return account;
+    }
+    // A different password: our own connection would block the check with [IN-USE].
+    if (live?.session.hasConnection) await live.session.disconnect();
+    const limiter = this.limiter(serverId);
+    const release = await limiter.acquire();
+    let client;
+    try {
+      client = await this.connector(serverId, credentials);
+    } catch (e) {
+      release();
+      throw e;
+    }
+    const entry = this.mailboxes.get(account);
+    if (entry) {
+      entry.session.setCredentials(credentials);
+      entry.users++;
+      entry.session.adopt(client, release);
+    } else {
+      const session = new MailboxSession({
+        account, serverId, limiter, connector: this.connector, store: this.store, log: this.log,
+        idleCloseMs: this.config.idleCloseSeconds * 1000,
+        refreshIntervalMs: this.config.refreshIntervalSeconds * 1000,
+        deleteGraceMs: this.config.deleteGraceSeconds * 1000,
+      }, credentials);
+      session.adopt(client, release);
+      this.mailboxes.set(account, { session, users: 1 });
+    }
+    return account;
+  }
+
+  /** A browser session ended; the last one out shuts the mailbox and wipes its credentials. */
+  async release(account: string): Promise<void> {
+    const entry = this.mailboxes.get(account);
+    if (!entry) return;
+    entry.users--;
+    if (entry.users > 0) return;
+    this.mailboxes.delete(account);
+    await entry.session.shutdown();
+  }
+
+  async closeAll(): Promise<void> {
+    const all = [...this.mailboxes.values()];
+    this.mailboxes.clear();
+    await Promise.all(all.map((e) => e.session.shutdown().catch(() => undefined)));
+  }
+}

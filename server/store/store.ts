@@ -1,0 +1,30 @@
+import type { Summary } from '../../shared/api/index.ts';
+
+/**
+ * Persistent per-account state: the summary cache and seen flags, keyed by
+ * account and message key. An interface so PostgreSQL can replace SQLite.
+ * Only headers-derived summaries are stored, never message bodies.
+ */
+
+/** A summary as cached: without the listing position and the seen flag. */
+export type CachedSummary = Omit<Summary, 'index' | 'seen'>;
+
+export interface StoredMessage {
+  key: string;
+  size: number;
+  /** Message-ID header, for reconciling after a unique-id change. */
+  messageId: string | null;
+  summary: CachedSummary;
+  seen: boolean;
+}
+
+export interface MailStore {
+  /** Every stored message of the account. */
+  list(account: string): Map<string, StoredMessage>;
+  get(account: string, key: string): StoredMessage | undefined;
+  /** Insert or replace summaries; an existing seen flag is kept unless `seen` is given. */
+  put(account: string, rows: Array<Omit<StoredMessage, 'seen'> & { seen?: boolean }>): void;
+  setSeen(account: string, keys: string[], seen: boolean): void;
+  remove(account: string, keys: string[]): void;
+  close(): void;
+}

@@ -1,0 +1,119 @@
+import WebSocket from 'ws';
+import { ServerMessage, type ServerEvent } from '../../shared/api/index.ts';
+import type { FastifyInstance } from 'fastify';
+import type { AddressInfo } from 'node:net';
+
+/** A browser stand-in: cookie jar, HTTP calls, and one WebSocket per tab. */
+export class TestBrowser {
+  cookie = '';
+  constructor(readonly base: string) {}
+
+  static async of(app: FastifyInstance): Promise<TestBrowser> {
+    const addr = app.server.address() as AddressInfo;
+    return new TestBrowser(`http://127.0.0.1:${addr.port}`);
+  }
+
+  async http(method: string, path: string, body?: unknown): Promise<{ status: number; headers: Headers; json: any; bytes: Uint8Array }> {
+    const res = await fetch(this.base + path, {
+      method,
+      headers: { ...(this.cookie ? { cookie: this.cookie } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const setCookie = res.headers.get('set-cookie');
+    if (setCookie) this.cookie = setCookie.split(';')[0]!;
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    let json: any = null;
+    try { json = JSON.parse(Buffer.from(bytes).toString('utf8')); } catch { /* not JSON */ }
+    return { status: res.status, headers: res.headers, json, bytes };
+  }
+
+  signIn(serverId: string, username: string, password: string) {
+    return this.http('POST', '/api/session', { serverId, username, password });
+  }
+
+  async tab(origin = this.base): Promise<Tab> {
+    const ws = new WebSocket(this.base.replace('http', 'ws') + '/api/ws', { headers: { cookie: this.cookie }, origin });
+    const tab = new Tab(ws);
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`upgrade refused: ${res.statusCode}`), { status: res.statusCode })));
+      ws.once('error', reject);
+    });
+    await tab.next('ready');
+    return tab;
+  }
+}
+
+export class Tab {
+  readonly events: ServerEvent[] = [];
+  readonly invalid: unknown[] = [];
+  private readonly replies = new Map<string, (m: any) => void>();
+  private waiters: Array<() => void> = [];
+  private seq = 0;
+  closed = false;
+
+  constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => {
+      const json = JSON.parse(data.toString());
+      const parsed = ServerMessage.safeParse(json);
+      if (!parsed.success) { this.invalid.push(json); return; }
+      const m = parsed.data;
+      if (m.type === 'reply') {
+        const r = m.id !== null ? this.replies.get(m.id) : undefined;
+        if (r) { this.replies.delete(m.id!); r(m); } else this.events.push(m as any);
+      } else {
+        this.events.push(m);
+      }
+      const w = this.waiters; this.waiters = []; w.forEach((f) => f());
+    });
+    ws.on('close', () => { this.closed = true; const w = this.waiters; this.waiters = []; w.forEach((f) => f()); });
+  }
+
+  request(body: Record<string, unknown>, timeoutMs = 60_000): Promise<{ result?: any; error?: { code: string; message: string } }> {
+    const id = String(++this.seq);
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`no reply to ${String(body.type)} in ${timeoutMs} ms`)), timeoutMs);
+      this.replies.set(id, (m) => { clearTimeout(t); resolve(m); });
+      this.ws.send(JSON.stringify({ ...body, id }));
+    });
+  }
+
+  /** Waits for an event of this type after position `from`; returns it. */
+  async next<T extends ServerEvent['type']>(type: T, pred: (e: Extract<ServerEvent, { type: T }>) => boolean = () => true, from = 0, timeoutMs = 60_000): Promise<Extract<ServerEvent, { type: T }>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.events.slice(from).find((e) => e.type === type && pred(e as any));
+      if (found) return found as any;
+      if (this.closed) throw new Error(`socket closed while waiting for ${type}`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no ${type} event in ${timeoutMs} ms`);
+      await new Promise<void>((resolve) => { const t = setTimeout(resolve, left); this.waiters.push(() => { clearTimeout(t); resolve(); }); });
+    }
+  }
+
+  /** Sync and collect the listing (summaries since the last syncStarted) until syncDone. */
+  async sync(refresh = false): Promise<{ keys: string[]; summaries: Map<string, any> }> {
+    const from = this.events.length;
+    const reply = await this.request({ type: 'sync', refresh });
+    if (reply.error) throw Object.assign(new Error(reply.error.message), reply.error);
+    const done = await this.next('syncDone', () => true, from);
+    const startIdx = this.events.findIndex((e, i) => i >= from && e.type === 'syncStarted');
+    const summaries = new Map<string, any>();
+    for (const e of this.events.slice(startIdx)) {
+      if (e === done) break;
+      if (e.type === 'summaries') for (const s of e.items) summaries.set(s.key, s);
+    }
+    const keys = [...summaries.values()].sort((a, b) => a.index - b.index).map((s) => s.key);
+    return { keys, summaries };
+  }
+
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return new Promise((r) => { this.ws.once('close', () => r()); this.ws.close(); });
+  }
+}
+
+export function listenUrl(app: FastifyInstance): string {
+  const addr = app.server.address() as AddressInfo;
+  return `http://127.0.0.1:${addr.port}`;
+}
