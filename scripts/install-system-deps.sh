@@ -31,14 +31,19 @@ is_installed() {
 
 # apt may be busy in the background (unattended upgrades, another install);
 # wait for its locks instead of failing. Bounded: about 10 minutes.
+apt_locked() {
+  # Without fuser (psmisc) we cannot tell a lock from another failure, so
+  # assume a lock but give up after a minute.
+  if ! command -v fuser >/dev/null; then [ "$1" -le 6 ]; return; fi
+  fuser /var/lib/dpkg/lock-frontend /var/lib/dpkg/lock /var/lib/apt/lists/lock >/dev/null 2>&1
+}
+
 apt_retry() {
   local attempt
   for attempt in $(seq 1 60); do
     if "$@"; then return 0; fi
-    if ! fuser /var/lib/dpkg/lock-frontend /var/lib/dpkg/lock /var/lib/apt/lists/lock >/dev/null 2>&1; then
-      return 1
-    fi
-    echo "install-system-deps: apt is locked by another process, waiting ($attempt/60)" >&2
+    apt_locked "$attempt" || return 1
+    echo "install-system-deps: apt is busy (locked by another process?), retrying ($attempt/60)" >&2
     sleep 10
   done
   return 1
@@ -65,8 +70,13 @@ if [ ! -x "$POPA3D_ROOT/usr/sbin/popa3d" ]; then
     if [ "$updated" -eq 0 ] && ! apt-cache show popa3d >/dev/null 2>&1; then
       apt_retry apt-get update -q || fail "apt-get update failed"
     fi
-    (cd "$CACHE_DIR" && apt_retry apt-get download popa3d) \
+    # apt downloads as the unprivileged _apt user, so give it a folder it owns.
+    download_dir="$(mktemp -d)"
+    chown _apt "$download_dir" 2>/dev/null || true
+    (cd "$download_dir" && apt_retry apt-get download popa3d) \
       || fail "apt-get download popa3d failed (is the Debian main archive reachable?)"
+    mv "$download_dir"/popa3d_*.deb "$CACHE_DIR"/ || fail "cannot move the popa3d package into $CACHE_DIR"
+    rm -rf "$download_dir"
   fi
   deb="$(ls "$CACHE_DIR"/popa3d_*.deb | head -n 1)"
   rm -rf "$POPA3D_ROOT.tmp"

@@ -1,3 +1,4 @@
+import { createHash, createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDovecot, type Dovecot } from './dovecot.ts';
 import { RawSocket } from './raw-socket.ts';
@@ -39,6 +40,39 @@ describe('Dovecot harness', () => {
       expect(await conn.readLine()).toMatch(/^\+OK /);
     } finally {
       conn.close();
+    }
+  });
+
+  it('upgrades the plain port with STLS, verified by the test CA', async () => {
+    const conn = await RawSocket.connect(dovecot.host, dovecot.plainPort);
+    await conn.readLine();
+    expect(await conn.command('STLS')).toMatch(/^\+OK/);
+    const secure = await conn.startTls(dovecot.caPem);
+    try {
+      expect(await secure.command(`USER ${user.username}`)).toMatch(/^\+OK/);
+      expect(await secure.command(`PASS ${user.password}`)).toMatch(/^\+OK/);
+    } finally {
+      secure.close();
+    }
+  });
+
+  it('accepts APOP and AUTH CRAM-MD5, which need the plaintext password', async () => {
+    const apop = await RawSocket.connect(dovecot.host, dovecot.plainPort);
+    try {
+      const timestamp = /<[^>]+>/.exec(await apop.readLine())?.[0] ?? '';
+      const digest = createHash('md5').update(timestamp + other.password).digest('hex');
+      expect(await apop.command(`APOP ${other.username} ${digest}`)).toMatch(/^\+OK/);
+    } finally {
+      apop.close();
+    }
+    const cram = await RawSocket.connect(dovecot.host, dovecot.plainPort);
+    try {
+      await cram.readLine();
+      const challenge = (await cram.command('AUTH CRAM-MD5')).replace(/^\+ /, '');
+      const hmac = createHmac('md5', other.password).update(Buffer.from(challenge, 'base64')).digest('hex');
+      expect(await cram.command(Buffer.from(`${other.username} ${hmac}`).toString('base64'))).toMatch(/^\+OK/);
+    } finally {
+      cram.close();
     }
   });
 

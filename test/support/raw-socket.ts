@@ -47,6 +47,16 @@ export class RawSocket {
     return new RawSocket(socket);
   }
 
+  /** STLS: upgrades this connection in place (after the server said +OK). */
+  async startTls(ca?: string): Promise<RawSocket> {
+    const socket = tls.connect({ socket: this.socket, servername: 'localhost', ...(ca === undefined ? {} : { ca }) });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('secureConnect', resolve);
+      socket.once('error', reject);
+    });
+    return new RawSocket(socket);
+  }
+
   private wake(): void {
     const waiters = this.waiters;
     this.waiters = [];
