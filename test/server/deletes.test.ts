@@ -1,0 +1,146 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import { startPop3Server, type Pop3Server } from '../../server/pop3d/index.ts';
+import type { Variation } from '../../server/pop3d/index.ts';
+import { Pop3Client } from '../../server/pop3/client.ts';
+import { dropAfterQuitBeforeReply, dropBeforeUpdate, duplicateUids } from '../fixtures/quirks.ts';
+import { TestBrowser, type Tab } from './client.ts';
+import { startBridge } from './harness.ts';
+import { testMessage } from './mail.ts';
+import { waitFor } from './wait.ts';
+
+const USER = { username: 'alice', password: 'pw-alice' };
+const cleanup: Array<() => Promise<void>> = [];
+afterEach(async () => { while (cleanup.length) await cleanup.pop()!(); });
+
+async function setup(count: number, variation?: Variation, idleCloseSeconds = 60) {
+  const messages = Array.from({ length: count }, (_, i) => ({ bytes: testMessage(i + 1), uid: `uid-${i + 1}` }));
+  const pop: Pop3Server = await startPop3Server({ users: [USER], maildrops: { alice: { messages } }, ...(variation ? { variation } : {}) });
+  cleanup.push(() => pop.close());
+  const bridge = await startBridge([{ host: pop.host, port: pop.port }], { idleCloseSeconds, deleteGraceSeconds: 3600 });
+  cleanup.push(() => bridge.stop());
+  const browser = new TestBrowser(bridge.url);
+  expect((await browser.signIn('s0', USER.username, USER.password)).status).toBe(200);
+  const tab = await browser.tab();
+  cleanup.push(() => tab.close());
+  const listing = await tab.sync();
+  const subjectOf = (key: string): string => listing.summaries.get(key).subject;
+  const keyOf = (subject: string): string => listing.keys.find((k) => subjectOf(k) === subject)!;
+  const remaining = (): string[] => pop.maildrop('alice').messages.map((m) => /Subject: (.*)\r\n/.exec(m.bytes.toString())![1]!);
+  return { pop, bridge, browser, tab, listing, keyOf, subjectOf, remaining };
+}
+
+async function deleteAndCommit(tab: Tab, keys: string[]) {
+  const d = await tab.request({ type: 'delete', keys });
+  expect(d.error).toBeUndefined();
+  return tab.request({ type: 'commitDeletes' });
+}
+
+/** Another POP3 client (a phone) deletes message `msg` by number in its own connection. */
+async function otherClientDeletes(pop: Pop3Server, msg: number): Promise<void> {
+  const c = await Pop3Client.connect({ host: pop.host, port: pop.port, security: 'plain' });
+  await c.login(USER);
+  await c.dele(msg);
+  await c.quit();
+}
+
+describe('exact deletes', () => {
+  test('another client deletes message 1 between our connections; deleting what was message 3 removes exactly that one', async () => {
+    const s = await setup(5, undefined, 1);
+    const key3 = s.keyOf('Message 3');
+    await waitFor(() => !s.pop.maildrop('alice').locked, 'the idle QUIT of our first connection');
+    await otherClientDeletes(s.pop, 1);
+    expect(s.remaining()).toEqual(['Message 2', 'Message 3', 'Message 4', 'Message 5']);
+
+    const before = s.pop.transcript.length;
+    const commit = await deleteAndCommit(s.tab, [key3]);
+    expect(commit.result).toEqual({ committed: [key3], failed: [] });
+    expect(s.remaining()).toEqual(['Message 2', 'Message 4', 'Message 5']);
+    // The number came from the new connection's own listing: message 3 is now number 2.
+    const ours = s.pop.transcript.slice(before);
+    expect(ours.filter((l) => l.startsWith('DELE'))).toEqual(['DELE 2']);
+    // The bridge told the tab that message 1 is gone too.
+    await s.tab.next('removed', (e) => e.keys.includes(s.keyOf('Message 1')));
+  });
+
+  test('undo before the commit sends no DELE at all', async () => {
+    const s = await setup(3);
+    const key = s.keyOf('Message 2');
+    await s.tab.request({ type: 'delete', keys: [key] });
+    const undo = await s.tab.request({ type: 'undoDelete', keys: [key] });
+    expect(undo.result).toEqual({ restored: [key] });
+    const commit = await s.tab.request({ type: 'commitDeletes' });
+    expect(commit.result).toEqual({ committed: [], failed: [] });
+    expect(s.pop.transcript.some((l) => l.startsWith('DELE'))).toBe(false);
+    expect(s.remaining()).toEqual(['Message 1', 'Message 2', 'Message 3']);
+  });
+
+  test('the server commits and drops the connection before answering QUIT: the next UIDL list settles it as committed', async () => {
+    const s = await setup(4, dropAfterQuitBeforeReply);
+    const key = s.keyOf('Message 2');
+    const from = s.tab.events.length;
+    const commit = await deleteAndCommit(s.tab, [key]);
+    expect(commit.result.failed).toEqual([]);
+    const settled = await s.tab.next('deletionCommitted', (e) => e.keys.includes(key), from);
+    expect(settled.keys).toEqual([key]);
+    expect(s.remaining()).toEqual(['Message 1', 'Message 3', 'Message 4']);
+  });
+
+  test('the connection drops after QUIT is sent, before the update: the next UIDL list reports the delete as failed and nothing goes', async () => {
+    const s = await setup(4, dropBeforeUpdate);
+    const key = s.keyOf('Message 2');
+    const from = s.tab.events.length;
+    const commit = await deleteAndCommit(s.tab, [key]);
+    expect(commit.result.committed).toEqual([]);
+    const failed = await s.tab.next('deletionFailed', (e) => e.keys.includes(key), from);
+    expect(failed.error.code).toBe('CONNECTION_CLOSED');
+    expect(s.remaining()).toEqual(['Message 1', 'Message 2', 'Message 3', 'Message 4']);
+  });
+
+  test('two tabs delete the same message: one DELE, exactly that message goes', async () => {
+    const s = await setup(4);
+    const tab2 = await s.browser.tab();
+    cleanup.push(() => tab2.close());
+    await tab2.sync();
+    const key = s.keyOf('Message 3');
+    const [a, b] = await Promise.all([
+      s.tab.request({ type: 'delete', keys: [key] }),
+      tab2.request({ type: 'delete', keys: [key] }),
+    ]);
+    expect(a.result.pending).toEqual([key]);
+    expect(b.result.pending).toEqual([key]);
+    const [c1, c2] = await Promise.all([s.tab.request({ type: 'commitDeletes' }), tab2.request({ type: 'commitDeletes' })]);
+    expect([...c1.result.committed, ...c2.result.committed]).toEqual([key]);
+    expect(s.pop.transcript.filter((l) => l.startsWith('DELE'))).toEqual(['DELE 3']);
+    expect(s.remaining()).toEqual(['Message 1', 'Message 2', 'Message 4']);
+    // A late delete of the gone key from the other tab is refused, not mapped to anything else.
+    const late = await tab2.request({ type: 'delete', keys: [key] });
+    expect(late.error?.code).toBe('MESSAGE_GONE');
+  });
+
+  test('duplicate unique-ids (C0041): distinct keys; a delete in the same connection hits the chosen occurrence', async () => {
+    const s = await setup(2, duplicateUids);
+    expect(s.listing.keys).toHaveLength(4);
+    const twins = s.listing.keys.filter((k) => s.subjectOf(k) === 'Twin');
+    expect(twins).toHaveLength(2);
+    expect(new Set(twins).size).toBe(2);
+    const commit = await deleteAndCommit(s.tab, [twins[0]!]);
+    expect(commit.result.committed).toEqual([twins[0]]);
+    expect(s.remaining()).toEqual(['Message 1', 'Message 2', 'Twin']);
+    // twins[0] is the newest-first first, i.e. the later occurrence: message 4.
+    expect(s.pop.transcript.filter((l) => l.startsWith('DELE'))).toEqual(['DELE 4']);
+  });
+
+  test('duplicate unique-ids changed by another client between connections: the delete is refused, nothing goes', async () => {
+    const s = await setup(2, duplicateUids, 1);
+    const twins = s.listing.keys.filter((k) => s.subjectOf(k) === 'Twin');
+    await waitFor(() => !s.pop.maildrop('alice').locked, 'the idle QUIT of our first connection');
+    await otherClientDeletes(s.pop, 3); // the first twin
+    const from = s.tab.events.length;
+    const commit = await deleteAndCommit(s.tab, [twins[1]!]); // the first twin's key... whose twin group changed
+    expect(commit.result.committed).toEqual([]);
+    expect(commit.result.failed).toEqual([twins[1]]);
+    const failed = await s.tab.next('deletionFailed', () => true, from);
+    expect(failed.error.code).toBe('AMBIGUOUS_MESSAGE');
+    expect(s.remaining()).toEqual(['Message 1', 'Message 2', 'Twin']);
+  });
+});
