@@ -93,13 +93,15 @@ export async function startPop3Server(options: Pop3ServerOptions): Promise<Pop3S
   const accept = (socket: Socket, tls: boolean): void => {
     accepted += 1;
     sockets.add(socket);
+    // Each reply is one write already; Nagle would only delay it.
+    socket.setNoDelay(true);
     socket.once('close', () => sockets.delete(socket));
     void new Session(socket, context, tls).run();
   };
   // allowHalfOpen: a client may send its commands and FIN at once; the
   // replies still go out before we close.
   const server: Server = options.implicitTls
-    ? createTlsServer({ secureContext: secureContext!, allowHalfOpen: true }, (socket) => accept(socket, true))
+    ? createTlsServer({ key: options.tls!.key, cert: options.tls!.cert, allowHalfOpen: true }, (socket) => accept(socket, true))
     : createPlainServer({ allowHalfOpen: true }, (socket) => accept(socket, false));
   // A failed TLS handshake concerns that client only.
   server.on('tlsClientError', () => {});

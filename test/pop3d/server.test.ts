@@ -2,8 +2,9 @@
 // maildrop semantics clients depend on, pipelining, and hostile input.
 
 import { createHash, createHmac } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startPop3Server, type Pop3Server, type Pop3ServerOptions } from '../../server/pop3d/index.ts';
+import { selfSignedCertificate } from './certificate.ts';
 import { RawConnection } from './raw-client.ts';
 
 const FIRST = 'From: ann@example.test\r\nSubject: First\r\n\r\nHello.\r\n';
@@ -330,6 +331,52 @@ describe('capabilities and TLS', () => {
       'TOP', 'UIDL', 'USER', 'SASL PLAIN LOGIN CRAM-MD5', 'PIPELINING', 'RESP-CODES',
       'AUTH-RESP-CODE', 'EXPIRE NEVER', 'IMPLEMENTATION Popbridge-demo',
     ]);
+  });
+
+  describe('with a certificate', () => {
+    let tls: { key: Buffer; cert: Buffer };
+    beforeAll(() => {
+      tls = selfSignedCertificate();
+    });
+
+    it('offers STLS, upgrades, and then no longer offers it', async () => {
+      const server = await start({ tls });
+      const { c } = await open(server);
+      await c.command('CAPA');
+      expect(await c.dataLines()).toContain('STLS');
+      expect(await c.command('STLS')).toBe('+OK Begin TLS negotiation');
+      await c.upgrade();
+      await c.command('CAPA');
+      expect(await c.dataLines()).not.toContain('STLS');
+      expect(await c.command('STLS')).toMatch(/^-ERR /);
+      await c.command('USER alice');
+      expect(await c.command('PASS secret pass')).toMatch(/^\+OK/);
+    });
+
+    it('discards plaintext pipelined after STLS (CVE-2011-0411)', async () => {
+      const server = await start({ tls });
+      const { c } = await open(server);
+      c.send('STLS\r\nUSER mallory\r\n');
+      expect(await c.line()).toBe('+OK Begin TLS negotiation');
+      await c.upgrade();
+      expect(await c.command('PASS secret pass')).toBe('-ERR Send USER first');
+      expect(server.transcript).toEqual(['STLS', 'PASS ***']);
+    });
+
+    it('speaks TLS from the first byte with implicitTls', async () => {
+      const server = await start({ tls, implicitTls: true });
+      const { c, greeting } = await open(server, { tls: true });
+      expect(greeting).toMatch(/^\+OK /);
+      await c.command('CAPA');
+      expect(await c.dataLines()).not.toContain('STLS');
+      await c.command('USER alice');
+      expect(await c.command('PASS secret pass')).toMatch(/^\+OK/);
+    });
+
+    it('answers STLS with -ERR when no certificate is configured', async () => {
+      const { c } = await open(await start());
+      expect(await c.command('STLS')).toMatch(/^-ERR /);
+    });
   });
 
   it('has no CAPA when capabilities are off', async () => {
