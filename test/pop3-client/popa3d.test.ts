@@ -12,7 +12,7 @@ describe('Pop3Client against popa3d', () => {
   const user = { username: 'dora', password: 'Expl0rer!' };
   const messages = [
     'From: a@example.org\nSubject: first\nMessage-ID: <1@example.org>\nDate: Mon, 2 Nov 2026 10:00:00 +0000\n\nhello\n',
-    'From: b@example.org\nSubject: second\nMessage-ID: <2@example.org>\nDate: Tue, 3 Nov 2026 10:00:00 +0000\n\n.dot line\nFrom the start\n',
+    'From: b@example.org\nSubject: second\nMessage-ID: <2@example.org>\nDate: Tue, 3 Nov 2026 10:00:00 +0000\n\n.dot line\n+OK inside\n..two dots\n',
     'From: c@example.org\nSubject: third\nMessage-ID: <3@example.org>\nDate: Wed, 4 Nov 2026 10:00:00 +0000\n\nbye\n',
   ];
 
