@@ -1,0 +1,36 @@
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { MessageKey } from '../../shared/api/index.ts';
+import { assignKeys, duplicateSignature, idFromHeader, idFromUid } from '../../server/mailbox/keys.ts';
+
+describe('message keys', () => {
+  test('repeated unique-ids get distinct keys by occurrence, in message-number order', () => {
+    const id = idFromUid('dup');
+    const entries = assignKeys([{ msg: 3, size: 10, id }, { msg: 1, size: 10, id }, { msg: 2, size: 5, id: idFromUid('x') }]);
+    expect(entries.map((e) => [e.msg, e.key])).toEqual([[1, id], [2, idFromUid('x')], [3, `${id}.2`]]);
+    expect(entries[0]!.occurrences).toBe(2);
+    expect(duplicateSignature(entries, entries[0]!)).toBe('10,10');
+    expect(duplicateSignature(entries, entries[1]!)).toBeNull();
+  });
+
+  test('property: keys are URL-safe, valid MessageKeys, and never collide across distinct (uid, occurrence)', () => {
+    fc.assert(fc.property(fc.array(fc.string({ minLength: 1, maxLength: 200 }), { maxLength: 30 }), (uids) => {
+      const entries = assignKeys(uids.map((uid, i) => ({ msg: i + 1, size: 1, id: idFromUid(uid) })));
+      const keys = entries.map((e) => e.key);
+      expect(new Set(keys).size).toBe(keys.length);
+      for (const k of keys) expect(MessageKey.safeParse(k).success).toBe(true);
+    }));
+  });
+
+  test('a unique-id that looks like an occurrence suffix cannot collide with a real duplicate', () => {
+    const a = assignKeys([{ msg: 1, size: 1, id: idFromUid('a') }, { msg: 2, size: 1, id: idFromUid('a') }, { msg: 3, size: 1, id: idFromUid('a.2') }]);
+    expect(new Set(a.map((e) => e.key)).size).toBe(3);
+  });
+
+  test('fingerprints depend on header bytes and size', () => {
+    const h = new TextEncoder().encode('Subject: x\r\n\r\n');
+    expect(idFromHeader(h, 10)).toBe(idFromHeader(h, 10));
+    expect(idFromHeader(h, 10)).not.toBe(idFromHeader(h, 11));
+    expect(idFromHeader(h, 10)).toMatch(/^f[0-9a-f]{40}$/);
+  });
+});
