@@ -13,28 +13,33 @@ const CRLF_CRLF = Buffer.from('\r\n\r\n');
  * before byte-stuffing and the terminator always starts a fresh line. */
 export function normaliseCrlf(input: Uint8Array): Buffer {
   const bytes = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-  let clean = true;
+  let extra = 0;
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i];
-    if (b === LF && bytes[i - 1] !== CR) { clean = false; break; }
-    if (b === CR && bytes[i + 1] !== LF) { clean = false; break; }
+    if ((b === LF && bytes[i - 1] !== CR) || (b === CR && bytes[i + 1] !== LF)) extra++;
   }
-  const endsWell = bytes.length === 0 || (bytes[bytes.length - 2] === CR && bytes[bytes.length - 1] === LF);
-  if (clean && endsWell) return Buffer.from(bytes);
-  const out: number[] = [];
+  const last = bytes[bytes.length - 1];
+  const finalCrlf = bytes.length > 0 && last !== LF && last !== CR ? 2 : 0;
+  if (extra === 0 && finalCrlf === 0) return Buffer.from(bytes);
+  const out = Buffer.allocUnsafe(bytes.length + extra + finalCrlf);
+  let o = 0;
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i]!;
-    if (b === CR) {
-      out.push(CR, LF);
-      if (bytes[i + 1] === LF) i++;
-    } else if (b === LF) {
-      out.push(CR, LF);
+    if (b === LF && bytes[i - 1] !== CR) {
+      out[o++] = CR;
+      out[o++] = LF;
+    } else if (b === CR && bytes[i + 1] !== LF) {
+      out[o++] = CR;
+      out[o++] = LF;
     } else {
-      out.push(b);
+      out[o++] = b;
     }
   }
-  if (out.length > 0 && out[out.length - 1] !== LF) out.push(CR, LF);
-  return Buffer.from(out);
+  if (finalCrlf) {
+    out[o++] = CR;
+    out[o++] = LF;
+  }
+  return out;
 }
 
 /** RFC 1939 §7 TOP: the header, the blank line, then `lines` body lines. A
