@@ -142,4 +142,15 @@ describe('mailbox sessions', () => {
     expect(p.connections).toBe(2);
     expect(p.maildrop('alice').locked).toBe(false);
   });
+
+  test('an expired session tells its tabs, closes them and ends the mailbox', async () => {
+    const p = await server(2);
+    const b = await bridge(p, { sessionLifetimeSeconds: 1 });
+    const { browser, tab } = await signedInTab(b.url);
+    await tab.sync();
+    await tab.next('sessionExpired', () => true, 0, 10_000);
+    await new Promise<void>((r) => (tab.closed ? r() : tab.ws.once('close', () => r())));
+    expect((await browser.http('GET', '/api/session')).status).toBe(401);
+    expect(p.maildrop('alice').locked).toBe(false);
+  });
 });
