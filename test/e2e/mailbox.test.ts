@@ -37,6 +37,8 @@ beforeAll(async () => {
   browser = await launchBrowser();
   context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 800 } });
   page = await context.newPage();
+  // A stuck step fails with its own name instead of the test's timeout.
+  page.setDefaultTimeout(15_000);
   leaks = watchLeaks(page).leaks;
   await mkdir(SHOTS, { recursive: true });
 }, 120_000);

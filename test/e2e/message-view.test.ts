@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { buildHarness } from './support/build-harness.ts';
-import { launchBrowser, scriptMarkers, watchLeaks } from './support/browser.ts';
+import { launchBrowser, messageFrameSettled, scriptMarkers, watchLeaks } from './support/browser.ts';
 import { serveStatic, type StaticServer } from './support/static-server.ts';
 
 const MAIL = fileURLToPath(new URL('../fixtures/mail/', import.meta.url));
@@ -73,7 +73,7 @@ describe('hostile mail in the message view', () => {
         } else {
           await expect.poll(() => page.locator('article').innerText()).toContain('Hostile sample');
         }
-        await page.waitForLoadState('networkidle');
+        await messageFrameSettled(page);
         expect(await scriptMarkers(page)).toEqual([]);
         expect(leaks).toEqual([]);
 
@@ -81,7 +81,7 @@ describe('hostile mail in the message view', () => {
         const show = page.getByRole('button', { name: 'Show remote content' });
         if (await show.count()) {
           await show.click();
-          await page.waitForLoadState('networkidle');
+          await messageFrameSettled(page);
           expect(await scriptMarkers(page)).toEqual([]);
         }
       } finally {
@@ -93,7 +93,7 @@ describe('hostile mail in the message view', () => {
   it('loads a tracking pixel only after "Show remote content"', async () => {
     const { page, leaks } = await openMail('pixel');
     try {
-      await page.waitForLoadState('networkidle');
+      await messageFrameSettled(page);
       expect(leaks).toEqual([]);
       const fetched = page.waitForRequest((r) => r.url().includes('/leak/pixel'));
       await page.getByRole('button', { name: 'Show remote content' }).click();

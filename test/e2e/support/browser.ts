@@ -53,3 +53,15 @@ export async function scriptMarkers(page: Page): Promise<string[]> {
     return found;
   });
 }
+
+/**
+ * Waits until the message frame has loaded its document and everything the
+ * document asked for (images, styles, fonts): by then any request the mail
+ * could make has been made or refused.
+ */
+export async function messageFrameSettled(page: Page): Promise<void> {
+  const iframe = page.locator('iframe[title="Message body"]');
+  if (!(await iframe.count())) return;
+  const frame = await (await iframe.elementHandle())?.contentFrame();
+  await frame?.waitForLoadState('load');
+}
