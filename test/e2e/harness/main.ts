@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 // Mounts the real message view alone, for browser tests that need no POP3
 // server: the page opens the message named in the URL hash through the same
 // GET /api/messages/:key/raw path the app uses.
