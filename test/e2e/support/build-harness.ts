@@ -8,13 +8,17 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 /** Builds the message-view harness page with the app's own modules; returns its folder. */
 export async function buildHarness(): Promise<string> {
   const outDir = await mkdtemp(join(tmpdir(), 'popbridge-harness-'));
+  const root = fileURLToPath(new URL('../harness', import.meta.url));
   await build({
     configFile: false,
     logLevel: 'warn',
-    root: fileURLToPath(new URL('../harness', import.meta.url)),
+    root,
     plugins: [svelte({ configFile: false })],
     worker: { format: 'es' },
-    build: { outDir, emptyOutDir: true, assetsInlineLimit: 0, target: 'es2022' },
+    build: {
+      outDir, emptyOutDir: true, assetsInlineLimit: 0, target: 'es2022',
+      rollupOptions: { input: { message: join(root, 'index.html'), list: join(root, 'list.html') } },
+    },
   });
   return outDir;
 }
