@@ -8,7 +8,7 @@ import { dispatch } from './dispatch.ts';
 /** Frames beyond this close the socket (ws maxPayload); smaller oversized frames get an error reply. */
 export const HARD_MAX_FRAME_BYTES = 1024 * 1024;
 /** Unsent bytes per socket before a slow reader is dropped (stops memory growth). */
-const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 
 /** The origin this app is served from: configured, or derived from the request. */
 export function expectedOrigin(config: Config, req: FastifyRequest): string {
