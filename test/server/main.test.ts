@@ -20,7 +20,7 @@ describe('npm start without a POP3 server configured', () => {
   });
 
   test('runs the demo: credentials on /api/config, and they open the sample mailbox', async () => {
-    const env = { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir };
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir };
     for (const k of ['POP3_HOST', 'POP3_PORT', 'POP3_SECURITY', 'POP3_CA_FILE', 'POPBRIDGE_CONFIG']) delete env[k];
     child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const url = await new Promise<string>((resolve, reject) => {
