@@ -153,4 +153,36 @@ describe('mailbox sessions', () => {
     expect((await browser.http('GET', '/api/session')).status).toBe(401);
     expect(p.maildrop('alice').locked).toBe(false);
   });
+
+  test('a tab waiting for a capped connection gets queued progress, then its listing', async () => {
+    const p = await server(3);
+    const b = await bridge(p, {}, { maxConnections: 1 });
+    const a = await signedInTab(b.url);
+    const { keys } = await a.tab.sync();
+    const bob = new TestBrowser(b.url);
+    const bobSignIn = bob.signIn('s0', BOB.username, BOB.password);
+    // Alice's commit ends her connection with QUIT; bob, queued, takes the only slot.
+    await a.tab.request({ type: 'delete', keys: [keys[0]!] });
+    expect((await a.tab.request({ type: 'commitDeletes' })).result.committed).toEqual([keys[0]]);
+    expect((await bobSignIn).status).toBe(200);
+    const from = a.tab.events.length;
+    const refresh = a.tab.sync(true);
+    const queued = await a.tab.next('syncProgress', (e) => e.phase === 'queued', from);
+    expect(queued.queuePosition).toBe(1);
+    await bob.http('DELETE', '/api/session');
+    expect((await refresh).keys).toEqual(keys.slice(1));
+  });
+
+  test('a refresh within LOGIN-DELAY keeps the current connection and says how long to wait', async () => {
+    const p = await server(2, { name: 'announcesLoginDelay', capabilities: (lines) => [...lines, 'LOGIN-DELAY 900'] });
+    const b = await bridge(p);
+    const { tab } = await signedInTab(b.url);
+    await tab.sync();
+    const from = tab.events.length;
+    const again = await tab.sync(true);
+    expect(again.keys).toHaveLength(2);
+    const notice = await tab.next('mailboxNotice', (e) => e.notice === 'LOGIN_DELAY', from);
+    expect(notice.seconds).toBeGreaterThan(800);
+    expect(p.connections).toBe(1);
+  });
 });
