@@ -53,22 +53,37 @@ export class MailboxRegistry {
       live.users++;
       return account;
     }
-    // A different password: our own connection would block the check with [IN-USE].
-    if (live?.session.hasConnection) await live.session.disconnect();
     const limiter = this.limiter(serverId);
     const release = await limiter.acquire();
     let client;
     try {
       client = await this.connector(serverId, credentials);
     } catch (e) {
-      release();
-      throw e;
+      // A server that locks the maildrop answers [IN-USE] only after the
+      // password proved right; then our own live connection is the holder.
+      if (!(live?.session.hasConnection && (e as { code?: string }).code === 'MAILDROP_IN_USE')) {
+        release();
+        throw e;
+      }
+      try {
+        await live.session.disconnect();
+        client = await this.connector(serverId, credentials);
+      } catch (again) {
+        release();
+        throw again;
+      }
     }
     const entry = this.mailboxes.get(account);
     if (entry) {
       entry.session.setCredentials(credentials);
       entry.users++;
-      entry.session.adopt(client, release);
+      if (entry.session.hasConnection) {
+        // The server does not lock maildrops; the live connection stays, this one was only the check.
+        const c = client;
+        void c.quit().catch(() => c.destroy()).finally(release);
+      } else {
+        entry.session.adopt(client, release);
+      }
     } else {
       const session = new MailboxSession({
         account, serverId, limiter, connector: this.connector, store: this.store, log: this.log,

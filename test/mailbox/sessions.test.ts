@@ -67,6 +67,9 @@ describe('mailbox sessions', () => {
     // A wrong password for the live account is still refused.
     const wrong = await new TestBrowser(b.url).signIn('s0', 'alice', 'nope');
     expect(wrong.status).toBe(401);
+    // ...without disturbing the live connection.
+    expect(p.maildrop('alice').locked).toBe(true);
+    expect((await two.tab.sync()).keys).toHaveLength(3);
   });
 
   test('servers without UIDL get fingerprint keys; deletes still hit exactly the chosen message', async () => {
