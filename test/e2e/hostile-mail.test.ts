@@ -71,4 +71,20 @@ describe('hostile mail through the server', () => {
       await page.keyboard.press('Escape');
     });
   }
+
+  // A remote image and a remote CSS background: both must load once the person asks, and only then.
+  for (const name of ['pixel', 'css-background-block']) {
+    it(`${name}: "Show remote content" lets the remote content load, and still no script runs`, async () => {
+      await page.getByRole('searchbox', { name: 'Filter' }).fill(`[hostile] ${name}`);
+      await page.getByRole('row').filter({ hasText: `[hostile] ${name}` }).first().click();
+      await expect.poll(() => page.locator('article h1').innerText()).toBe(`[hostile] ${name}`);
+      await messageFrameSettled(page);
+      expect(leaks).toEqual([]);
+      await page.getByRole('button', { name: 'Show remote content' }).click();
+      await expect.poll(() => leaks.some((url) => url.includes(`/leak/${name}`)), { timeout: 10_000 }).toBe(true);
+      expect(await scriptMarkers(page)).toEqual([]);
+      leaks.length = 0;
+      await page.keyboard.press('Escape');
+    });
+  }
 });
