@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../e2e/support/browser.ts';
+import { listeningUrl, stopProcess } from '../support/popbridge-process.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SAMPLES = readdirSync(join(ROOT, 'server/demo/mail')).filter((name) => name.endsWith('.eml')).length;
@@ -16,28 +17,6 @@ function mustRun(command: string, args: string[], cwd: string, timeoutMs: number
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
 }
 
-/** Waits for the listening line of `npm start` and returns the URL. */
-function listeningUrl(child: ChildProcess, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`npm start did not listen within ${timeoutMs} ms:\n${output}`)), timeoutMs);
-    const read = (chunk: Buffer): void => {
-      output += chunk.toString();
-      const match = /listening at (http:\/\/127\.0\.0\.1:\d+)/i.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    };
-    child.stdout!.on('data', read);
-    child.stderr!.on('data', read);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`npm start exited with ${code}:\n${output}`));
-    });
-  });
-}
-
 // What a newcomer does: clone, `npm ci && npm start`, open the page, sign in with the demo account shown.
 describe('first run from a fresh clone', () => {
   const dir = mkdtempSync(join(tmpdir(), 'popbridge-first-run-'));
@@ -46,11 +25,7 @@ describe('first run from a fresh clone', () => {
 
   afterAll(async () => {
     await browser?.close();
-    if (child && child.exitCode === null) {
-      const exited = new Promise((resolve) => child!.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    }
+    await stopProcess(child);
     rmSync(dir, { recursive: true, force: true });
   });
 

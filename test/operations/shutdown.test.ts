@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startPop3Server, type Pop3Server } from '../../server/pop3d/index.ts';
 import { TestBrowser } from '../server/client.ts';
+import { listeningUrl } from '../support/popbridge-process.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const user = { username: 'erin', password: 'graceful-exit' };
@@ -22,20 +23,9 @@ async function startPopbridge(pop3: Pop3Server, dataDir: string): Promise<{ chil
   delete env.POPBRIDGE_CONFIG;
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not listening in 30 s:\n${output}`)), 30_000);
-    const read = (chunk: Buffer): void => {
-      output += chunk.toString();
-      const match = /listening at (http:\/\/127\.0\.0\.1:\d+)/i.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    };
-    child.stdout!.on('data', read);
-    child.stderr!.on('data', read);
-    child.once('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)));
-  });
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const url = await listeningUrl(child, 30_000);
   return { child, url, output: () => output };
 }
 

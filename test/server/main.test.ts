@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { TestBrowser } from './client.ts';
+import { listeningUrl, stopProcess } from '../support/popbridge-process.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 
@@ -11,11 +12,7 @@ describe('npm start without a POP3 server configured', () => {
   let child: ChildProcess | undefined;
   const dataDir = mkdtempSync(join(tmpdir(), 'popbridge-main-'));
   afterAll(async () => {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((r) => child!.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    }
+    await stopProcess(child);
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -23,16 +20,7 @@ describe('npm start without a POP3 server configured', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir };
     for (const k of ['POP3_HOST', 'POP3_PORT', 'POP3_SECURITY', 'POP3_CA_FILE', 'POPBRIDGE_CONFIG']) delete env[k];
     child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      const t = setTimeout(() => reject(new Error(`no listening line in 30 s:\n${out}`)), 30_000);
-      child!.stdout!.on('data', (d) => {
-        out += String(d);
-        const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-        if (m) { clearTimeout(t); resolve(m[1]!); }
-      });
-      child!.once('exit', (code) => reject(new Error(`exited with ${code}:\n${out}`)));
-    });
+    const url = await listeningUrl(child, 30_000);
     const browser = new TestBrowser(url);
     const config = await browser.http('GET', '/api/config');
     expect(config.json.servers).toEqual([{ id: 'demo', label: 'Demo mailbox' }]);

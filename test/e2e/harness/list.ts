@@ -10,7 +10,7 @@ import '../../../web/styles.css';
 const total = Number(location.hash.slice(1)) || 1000;
 const mailbox = new MailboxState();
 const opened: string[] = [];
-mount(MessageList, { target: document.getElementById('app')!, props: { mailbox, onOpen: (key) => opened.push(key) } });
+mount(MessageList, { target: document.getElementById('app')!, props: { mailbox, onOpen: (key: string) => opened.push(key) } });
 (window as unknown as { harness: unknown }).harness = { mailbox, opened };
 
 const start = Date.UTC(2026, 0, 1);
