@@ -1,0 +1,186 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import WebSocket from 'ws';
+import { ServerMessage, type Summary } from '../shared/api/index.ts';
+
+/**
+ * B: the real Popbridge server (server/main.ts) in a child process, so its
+ * memory can be read from /proc, and a client that does what the browser
+ * does: POST /api/session, a WebSocket at /api/ws, `sync`, every frame
+ * checked against the zod contract, and GET /api/messages/:key/raw.
+ */
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const START_TIMEOUT_MS = 30_000;
+
+export interface BridgeServer {
+  url: string;
+  pid: number;
+  /** Resident set now, in bytes. */
+  rss(): Promise<number>;
+  /** Resets the kernel's peak-RSS counter (VmHWM), so the next peak is this work item's. */
+  resetPeak(): Promise<void>;
+  peak(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+async function procStatus(pid: number, field: string): Promise<number> {
+  const text = await readFile(`/proc/${pid}/status`, 'utf8');
+  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text);
+  if (!m) throw new Error(`BENCH_PROC: no ${field} for pid ${pid}`);
+  return Number(m[1]) * 1024;
+}
+
+export async function startBridgeServer(o: { pop3Port: number; caPem: string; maxConnections: number; extraEnv?: Record<string, string> }): Promise<BridgeServer> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'popbridge-bench-server-'));
+  const caFile = path.join(dir, 'ca.pem');
+  await writeFile(caFile, o.caPem);
+  const configFile = path.join(dir, 'config.json');
+  await writeFile(configFile, JSON.stringify({
+    host: '127.0.0.1', port: 0, dataDir: path.join(dir, 'data'),
+    // Fifty sign-ins from one address in a few seconds are the point of W5.
+    signInAttemptsPerClient: 10_000, signInAttemptsPerUser: 10_000,
+    refreshIntervalSeconds: 0,
+    webRoot: path.join(ROOT, 'dist', 'web'),
+    servers: [{ id: 'bench', label: 'Bench Dovecot', host: '127.0.0.1', port: o.pop3Port, security: 'tls', caFile, maxConnections: o.maxConnections }],
+  }));
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, POPBRIDGE_CONFIG: configFile, NODE_ENV: 'production', ...o.extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`BENCH_SERVER_START: no "listening" line in ${START_TIMEOUT_MS} ms:\n${output}`)), START_TIMEOUT_MS);
+    const onData = (d: Buffer) => {
+      output += d.toString();
+      if (output.length > 1e6) output = output.slice(-1e5);
+      const m = /listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (m) { clearTimeout(timer); resolve(m[1]!); }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`BENCH_SERVER_START: server exited with ${code}:\n${output}`)); });
+  });
+  const pid = child.pid!;
+  return {
+    url, pid,
+    rss: () => procStatus(pid, 'VmRSS'),
+    resetPeak: () => writeFile(`/proc/${pid}/clear_refs`, '5'),
+    peak: () => procStatus(pid, 'VmHWM'),
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface SyncTiming {
+  /** ms from the start of sign-in until the newest 50 rows are known. */
+  first50: number;
+  /** ms until syncDone. */
+  all: number;
+  total: number;
+  summaries: Map<string, Summary>;
+}
+
+/** One browser: a cookie and one tab. */
+export class BenchBrowser {
+  private cookie = '';
+  private ws: WebSocket | null = null;
+  private listeners = new Set<(m: ServerMessage) => void>();
+  private seq = 0;
+
+  constructor(readonly base: string) {}
+
+  async signIn(username: string, password: string): Promise<void> {
+    const res = await fetch(`${this.base}/api/session`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ serverId: 'bench', username, password }),
+    });
+    const body = await res.text();
+    if (res.status !== 200) throw new Error(`BENCH_SIGN_IN: ${res.status} ${body}`);
+    this.cookie = res.headers.get('set-cookie')!.split(';')[0]!;
+  }
+
+  async signOut(): Promise<void> {
+    await fetch(`${this.base}/api/session`, { method: 'DELETE', headers: { cookie: this.cookie } });
+    this.ws?.close();
+    this.ws = null;
+  }
+
+  async openTab(): Promise<void> {
+    const ws = new WebSocket(this.base.replace('http', 'ws') + '/api/ws', { headers: { cookie: this.cookie }, origin: this.base });
+    this.ws = ws;
+    ws.on('message', (data) => {
+      const parsed = ServerMessage.safeParse(JSON.parse(data.toString()));
+      if (!parsed.success) throw new Error(`BENCH_BAD_FRAME: ${parsed.error.message}`);
+      for (const l of this.listeners) l(parsed.data);
+    });
+    await new Promise<void>((resolve, reject) => {
+      const off = this.on((m) => { if (m.type === 'ready') { off(); resolve(); } });
+      ws.once('error', reject);
+    });
+  }
+
+  private on(l: (m: ServerMessage) => void): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+
+  /** Sends `sync` and collects the listing; times are from `t0` (performance.now()). */
+  sync(t0: number, refresh = false, timeoutMs = 300_000): Promise<SyncTiming> {
+    const summaries = new Map<string, Summary>();
+    let first50 = -1;
+    let total = -1;
+    let top = 0; // rows 0..top-1 are all known
+    const byIndex = new Set<number>();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => { off(); reject(new Error(`BENCH_SYNC_TIMEOUT: no syncDone in ${timeoutMs} ms`)); }, timeoutMs);
+      const off = this.on((m) => {
+        if (m.type === 'syncStarted') total = m.total;
+        else if (m.type === 'summaries') {
+          for (const s of m.items) { summaries.set(s.key, s); byIndex.add(s.index); }
+          while (byIndex.has(top)) top++;
+          if (first50 < 0 && top >= Math.min(50, total)) first50 = performance.now() - t0;
+        } else if (m.type === 'syncFailed') {
+          clearTimeout(timer); off(); reject(new Error(`BENCH_SYNC_FAILED: ${m.error.code} ${m.error.message}`));
+        } else if (m.type === 'syncDone') {
+          clearTimeout(timer); off();
+          if (first50 < 0) first50 = performance.now() - t0;
+          resolve({ first50, all: performance.now() - t0, total: m.total, summaries });
+        } else if (m.type === 'reply' && m.error) {
+          clearTimeout(timer); off(); reject(new Error(`BENCH_SYNC_REFUSED: ${m.error.code} ${m.error.message}`));
+        }
+      });
+      this.ws!.send(JSON.stringify({ type: 'sync', id: String(++this.seq), refresh }));
+    });
+  }
+
+  /** Open a message as the browser does: GET the raw bytes, all of them. Returns the byte count. */
+  async raw(key: string): Promise<number> {
+    const res = await fetch(`${this.base}/api/messages/${encodeURIComponent(key)}/raw`, { headers: { cookie: this.cookie } });
+    if (res.status !== 200 || !res.body) throw new Error(`BENCH_RAW: ${res.status} ${await res.text()}`);
+    let bytes = 0;
+    for await (const chunk of res.body) bytes += (chunk as Uint8Array).length;
+    return bytes;
+  }
+}
+
+/** Sign in, open a tab, list: what a person does on arriving. */
+export async function visit(base: string, user: { username: string; password: string }): Promise<{ browser: BenchBrowser; timing: SyncTiming }> {
+  const t0 = performance.now();
+  const browser = new BenchBrowser(base);
+  await browser.signIn(user.username, user.password);
+  await browser.openTab();
+  const timing = await browser.sync(t0);
+  return { browser, timing };
+}
