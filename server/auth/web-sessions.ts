@@ -28,8 +28,9 @@ export class WebSessions {
   create(account: string, serverId: string, username: string): WebSession {
     if (this.sessions.size >= MAX_WEB_SESSIONS) this.sweep();
     if (this.sessions.size >= MAX_WEB_SESSIONS) {
+      // Evicted like an expiry, so its mailbox is released and the password wiped.
       const oldest = this.sessions.values().next().value;
-      if (oldest) this.end(oldest.id);
+      if (oldest) this.expire(oldest);
     }
     const s: WebSession = {
       id: randomBytes(32).toString('base64url'), account, serverId, username,

@@ -15,11 +15,14 @@ const MAX_FILENAME = 120;
  * inject a header, and path separators and quotes are replaced.
  */
 export function attachmentDisposition(name: string): string {
-  const clean = name
+  const cleaned = name
     .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '')
+    // A lone surrogate cannot be encoded as UTF-8 (encodeURIComponent throws).
+    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '')
     .replace(/[\\/"]/g, '_')
-    .trim()
-    .slice(0, MAX_FILENAME) || 'message';
+    .trim();
+  // Cut by code points, never inside a surrogate pair.
+  const clean = Array.from(cleaned).slice(0, MAX_FILENAME).join('') || 'message';
   const file = `${clean}.eml`;
   const ascii = file.replace(/[^\x20-\x7e]/g, '_').replace(/[%;]/g, '_');
   const encoded = encodeURIComponent(file).replace(/['()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
@@ -38,20 +41,39 @@ export function rawRoute(app: FastifyInstance, registry: MailboxRegistry, store:
       const mailbox = registry.get(session.account);
       if (!mailbox) return reply.code(401).send({ error: { code: 'SESSION_EXPIRED', message: 'The session has ended; sign in again.' } });
       const download = req.query.download === '1';
+      // Every header is settled before the RETR starts: once it has, the mailbox waits for this body.
+      reply.header('content-type', download ? 'application/octet-stream' : 'message/rfc822');
+      reply.header('x-content-type-options', 'nosniff');
+      reply.header('content-security-policy', 'sandbox');
+      reply.header('cache-control', 'private, max-age=86400');
+      if (download) {
+        const subject = store.get(session.account, key.data)?.summary.subject ?? '';
+        reply.header('content-disposition', attachmentDisposition(subject));
+      }
       let first: IteratorResult<Uint8Array>;
       let it: AsyncIterator<Uint8Array>;
       try {
         const opened = await mailbox.openMessage(key.data);
         it = opened.body[Symbol.asyncIterator]();
-        // Read the first chunk before any header goes out, so a RETR failure is a clean HTTP error.
+        // Read the first chunk before any byte goes out, so a RETR failure is a clean HTTP error.
         first = await it.next();
       } catch (e) {
+        reply.removeHeader('content-disposition');
+        reply.removeHeader('content-type');
         const error = toApiError(e);
         if ((e as { code?: string }).code === 'COMMAND_FAILED') {
           return reply.code(404).send({ error: { code: 'MESSAGE_GONE', message: 'This message is no longer on the server.' } });
         }
         return reply.code(error.code === 'MESSAGE_GONE' ? 404 : statusFor(error.code)).send({ error });
       }
+      // A browser that goes away, even before the body starts, must release the mailbox.
+      let released = false;
+      const release = async (): Promise<void> => {
+        if (released) return;
+        released = true;
+        await it.return?.();
+      };
+      reply.raw.once('close', () => void release());
       async function* rest(): AsyncGenerator<Uint8Array> {
         try {
           if (!first.done) yield first.value;
@@ -61,16 +83,8 @@ export function rawRoute(app: FastifyInstance, registry: MailboxRegistry, store:
             yield r.value;
           }
         } finally {
-          await it.return?.();
+          await release();
         }
-      }
-      reply.header('content-type', download ? 'application/octet-stream' : 'message/rfc822');
-      reply.header('x-content-type-options', 'nosniff');
-      reply.header('content-security-policy', 'sandbox');
-      reply.header('cache-control', 'private, max-age=86400');
-      if (download) {
-        const subject = store.get(session.account, key.data)?.summary.subject ?? '';
-        reply.header('content-disposition', attachmentDisposition(subject));
       }
       return reply.send(Readable.from(rest(), { objectMode: false }));
     },

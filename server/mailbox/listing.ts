@@ -1,5 +1,5 @@
 import type { Pop3Connection } from './connection.ts';
-import { assignKeys, idFromHeader, idFromUid, type ListingEntry } from './keys.ts';
+import { assignKeys, idFromHeader, idFromSharedUid, idFromUid, type ListingEntry } from './keys.ts';
 import { headerBlock, MAX_HEADER_BYTES } from './summary.ts';
 
 /**
@@ -50,20 +50,30 @@ export async function buildListing(conn: Pop3Connection): Promise<Listing> {
   const sizes = await conn.list();
   const uids = await conn.uidl();
   const headers = new Map<number, Uint8Array>();
-  let items: Array<{ msg: number; size: number; id: string }>;
+  let items: Array<{ msg: number; size: number; id: string; base: string }>;
   if (uids) {
     const byMsg = new Map(uids.map((u) => [u.msg, u.uid]));
+    const uses = new Map<string, number>();
+    for (const u of uids) uses.set(u.uid, (uses.get(u.uid) ?? 0) + 1);
+    // A unique-id on several messages is told apart by content, so a cached
+    // summary, a seen flag or a delete can never pass from one to the other.
+    const shared = sizes.filter((s) => (uses.get(byMsg.get(s.msg) ?? '') ?? 0) > 1).map((s) => s.msg);
+    await fetchHeaders(conn, shared, (msg, h) => { if (h) headers.set(msg, h); });
     items = sizes.map((s) => {
       const uid = byMsg.get(s.msg);
       if (uid === undefined) throw Object.assign(new Error(`UIDL lacks message ${s.msg}`), { name: 'Pop3Error', code: 'PROTOCOL' });
-      return { msg: s.msg, size: s.size, id: idFromUid(uid) };
+      if ((uses.get(uid) ?? 0) === 1) return { msg: s.msg, size: s.size, id: idFromUid(uid), base: idFromUid(uid) };
+      const h = headers.get(s.msg);
+      if (!h) throw Object.assign(new Error(`no header block for message ${s.msg}`), { name: 'Pop3Error', code: 'PROTOCOL' });
+      return { msg: s.msg, size: s.size, id: idFromSharedUid(uid, h, s.size), base: idFromUid(uid) };
     });
   } else {
     await fetchHeaders(conn, sizes.map((s) => s.msg), (msg, h) => { if (h) headers.set(msg, h); });
     items = sizes.map((s) => {
       const h = headers.get(s.msg);
       if (!h) throw Object.assign(new Error(`no header block for message ${s.msg}`), { name: 'Pop3Error', code: 'PROTOCOL' });
-      return { msg: s.msg, size: s.size, id: idFromHeader(h, s.size) };
+      const id = idFromHeader(h, s.size);
+      return { msg: s.msg, size: s.size, id, base: id };
     });
   }
   const entries = assignKeys(items);

@@ -37,7 +37,7 @@ interface OpenConnection {
   gen: number;
 }
 
-interface DeleteTarget { size: number; signature: string | null; id: string }
+interface DeleteTarget { size: number; signature: string | null; id: string; base: string }
 
 /**
  * One account's mailbox, shared by all tabs of that user: at most one POP3
@@ -157,12 +157,12 @@ export class MailboxSession {
 
   private armIdle(): void {
     clearTimeout(this.idleTimer);
-    if (this.closed || (!this.conn && this.pending.size === 0)) return;
+    if (this.closed || !this.conn) return;
+    // Pending deletes are not committed here: their undo window is the grace
+    // timer's to close. No DELE has been sent for them, so this QUIT deletes nothing.
     this.idleTimer = setTimeout(() => {
-      this.run(async () => {
-        if (this.pending.size > 0) await this.commitInner();
-        await this.closeConnection();
-      }).catch((e) => this.o.log.warn({ code: toApiError(e).code }, 'idle close failed'));
+      this.run(() => this.closeConnection())
+        .catch((e) => this.o.log.warn({ code: toApiError(e).code }, 'idle close failed'));
     }, this.o.idleCloseMs);
     this.idleTimer.unref();
   }
@@ -324,10 +324,14 @@ export class MailboxSession {
       this.o.store.remove(account, [...removed]);
       this.emit({ type: 'removed', keys: [...removed] });
     }
-    for (const k of this.pending.keys()) if (!listing.byKey.has(k)) this.pending.delete(k);
+    // A pending delete whose message is gone is dropped; one whose unique-id is
+    // still there under another key is left for the commit to refuse, never guessed.
+    for (const [k, t] of this.pending) {
+      if (!listing.byKey.has(k) && !listing.entries.some((x) => x.base === t.base)) this.pending.delete(k);
+    }
 
     const targets = new Map<string, DeleteTarget>();
-    for (const e of listing.entries) targets.set(e.key, { size: e.size, id: e.id, signature: duplicateSignature(listing.entries, e) });
+    for (const e of listing.entries) targets.set(e.key, { size: e.size, id: e.id, base: e.base, signature: duplicateSignature(listing.entries, e) });
     this.view = { keys: newest.map((e) => e.key), targets };
 
     if (previous) {
@@ -431,7 +435,7 @@ export class MailboxSession {
     for (const [key, target] of work) {
       const e = listing.byKey.get(key);
       if (!e) {
-        const idStillThere = listing.entries.some((x) => x.id === target.id);
+        const idStillThere = listing.entries.some((x) => x.base === target.base);
         if (idStillThere) failures.set(key, { code: 'AMBIGUOUS_MESSAGE', message: 'Messages with the same id changed on the server; refresh and delete again.' });
         else committed.push(key); // already gone from the server
         continue;
@@ -542,7 +546,14 @@ export class MailboxSession {
     clearInterval(this.refreshTimer);
     try {
       await this.run(async () => {
-        if (this.pending.size) await this.commitInner().catch(() => undefined);
+        if (this.pending.size) {
+          const keys = this.pending.size;
+          await this.commitInner().catch((e) => {
+            // Nothing is deleted when the commit fails; say so rather than drop it silently.
+            this.o.log.warn({ code: toApiError(e).code, keys }, 'pending deletes not committed at sign-out');
+            this.emit({ type: 'deletionFailed', keys: [...this.pending.keys()], error: toApiError(e) });
+          });
+        }
         await this.closeConnection();
       });
     } finally {

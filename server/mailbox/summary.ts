@@ -23,6 +23,11 @@ function address(a: { name?: string; address?: string } | undefined): Address | 
   return { name: (a.name ?? '').slice(0, 200), address: (a.address ?? '').slice(0, 320) };
 }
 
+/** At most `max` characters, never cutting a surrogate pair in half. */
+function codePoints(text: string, max: number): string {
+  return text.length <= max ? text : Array.from(text).slice(0, max).join('');
+}
+
 /** Summary fields from a header block. Never throws: a broken header gives empty fields. */
 export async function summarize(key: string, size: number, header: Uint8Array): Promise<{ summary: CachedSummary; messageId: string | null }> {
   try {
@@ -31,12 +36,12 @@ export async function summarize(key: string, size: number, header: Uint8Array): 
     const date = email.date && !Number.isNaN(Date.parse(email.date)) ? new Date(email.date).toISOString() : null;
     const to = (email.to ?? []).flatMap((a) => ('group' in a && a.group ? a.group : [a])).slice(0, 50);
     return {
-      messageId: email.messageId ? email.messageId.slice(0, 998) : null,
+      messageId: email.messageId ? codePoints(email.messageId, 998) : null,
       summary: {
         key,
         from: address(email.from && !('group' in email.from && email.from.group) ? email.from : undefined),
         to: to.map((a) => address(a)).filter((a): a is Address => a !== null),
-        subject: (email.subject ?? '').slice(0, 998),
+        subject: codePoints(email.subject ?? '', 998),
         date,
         size,
         hasAttachment: ATTACHMENT_TYPES.test(contentType),

@@ -62,6 +62,16 @@ describe('exact deletes', () => {
     await s.tab.next('removed', (e) => e.keys.includes(s.keyOf('Message 1')));
   });
 
+  test('the idle close of the POP3 connection does not cut the undo window short', async () => {
+    const s = await setup(3, undefined, 1);
+    const key = s.keyOf('Message 2');
+    expect((await s.tab.request({ type: 'delete', keys: [key] })).error).toBeUndefined();
+    await waitFor(() => !s.pop.maildrop('alice').locked, 'the idle QUIT');
+    expect((await s.tab.request({ type: 'undoDelete', keys: [key] })).result).toEqual({ restored: [key] });
+    expect(s.pop.transcript.some((l) => l.startsWith('DELE'))).toBe(false);
+    expect(s.remaining()).toEqual(['Message 1', 'Message 2', 'Message 3']);
+  });
+
   test('undo before the commit sends no DELE at all', async () => {
     const s = await setup(3);
     const key = s.keyOf('Message 2');
@@ -142,5 +152,61 @@ describe('exact deletes', () => {
     const failed = await s.tab.next('deletionFailed', () => true, from);
     expect(failed.error.code).toBe('AMBIGUOUS_MESSAGE');
     expect(s.remaining()).toEqual(['Message 1', 'Message 2', 'Twin']);
+  });
+});
+
+describe('a unique-id the server gave to two different messages (C0040)', () => {
+  // Same unique-id, same size, different content: only the content tells them apart.
+  const sameUid = (n: number) => ({ bytes: testMessage(n), uid: 'shared-uid' });
+
+  async function setupShared() {
+    const pop = await startPop3Server({ users: [USER], maildrops: { alice: { messages: [sameUid(1), sameUid(2), { bytes: testMessage(3), uid: 'uid-3' }] } } });
+    cleanup.push(() => pop.close());
+    const bridge = await startBridge([{ host: pop.host, port: pop.port }], { idleCloseSeconds: 1, deleteGraceSeconds: 3600 });
+    cleanup.push(() => bridge.stop());
+    const browser = new TestBrowser(bridge.url);
+    expect((await browser.signIn('s0', USER.username, USER.password)).status).toBe(200);
+    const tab = await browser.tab();
+    cleanup.push(() => tab.close());
+    const remaining = (): string[] => pop.maildrop('alice').messages.map((m) => /Subject: (.*)\r\n/.exec(m.bytes.toString())![1]!);
+    return { pop, tab, remaining };
+  }
+  const subjects = (listing: { keys: string[]; summaries: Map<string, any> }) => new Map(listing.keys.map((k) => [k, listing.summaries.get(k).subject as string]));
+
+  test('after another client deletes one, the other keeps its own summary, and a delete hits only it', async () => {
+    const s = await setupShared();
+    const first = subjects(await s.tab.sync());
+    const keyOf = (listing: Map<string, string>, subject: string) => [...listing].find(([, v]) => v === subject)![0];
+    const key1 = keyOf(first, 'Message 1');
+    expect(key1).not.toBe(keyOf(first, 'Message 2'));
+
+    await waitFor(() => !s.pop.maildrop('alice').locked, 'the idle QUIT of our first connection');
+    await otherClientDeletes(s.pop, 1);
+    const after = subjects(await s.tab.sync(true));
+    // No summary or key of message 1 passes to message 2, though both had the same unique-id and size.
+    expect([...after.values()].sort()).toEqual(['Message 2', 'Message 3']);
+    expect(after.has(key1)).toBe(false);
+
+    // A stale delete of the message the phone removed touches nothing else.
+    const stale = await s.tab.request({ type: 'delete', keys: [key1] });
+    expect(stale.error?.code).toBe('MESSAGE_GONE');
+    expect(s.remaining()).toEqual(['Message 2', 'Message 3']);
+
+    const key2 = keyOf(after, 'Message 2');
+    const commit = await deleteAndCommit(s.tab, [key2]);
+    expect(commit.result.committed).toEqual([key2]);
+    expect(s.remaining()).toEqual(['Message 3']);
+  });
+
+  test('a delete marked before the unique-id stopped being shared is refused at commit, nothing goes', async () => {
+    const s = await setupShared();
+    const first = subjects(await s.tab.sync());
+    const key2 = [...first].find(([, v]) => v === 'Message 2')![0];
+    expect((await s.tab.request({ type: 'delete', keys: [key2] })).error).toBeUndefined();
+    await waitFor(() => !s.pop.maildrop('alice').locked, 'the idle QUIT of our first connection');
+    await otherClientDeletes(s.pop, 1);
+    const commit = await s.tab.request({ type: 'commitDeletes' });
+    expect(commit.result).toEqual({ committed: [], failed: [key2] });
+    expect(s.remaining()).toEqual(['Message 2', 'Message 3']);
   });
 });

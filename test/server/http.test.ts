@@ -108,6 +108,16 @@ describe('HTTP API', () => {
     expect(attachmentDisposition('')).toContain('filename="message.eml"');
   });
 
+  test('attachmentDisposition never throws on a subject cut inside an emoji or holding a lone surrogate', () => {
+    for (const name of ['a'.repeat(119) + '😀tail', 'broken \uD83D half', '\uDE00 lone low']) {
+      const h = attachmentDisposition(name);
+      expect(() => new Headers({ 'content-disposition': h })).not.toThrow();
+      // Well-formed UTF-16 round-trips through encodeURIComponent, which throws on a lone surrogate.
+      expect(() => encodeURIComponent(decodeURIComponent(h.split("UTF-8''")[1]!))).not.toThrow();
+    }
+    expect(attachmentDisposition('a'.repeat(119) + '😀tail')).toContain(encodeURIComponent('a'.repeat(119) + '😀') + '.eml');
+  });
+
   test('logs never carry the password or the session cookie', async () => {
     const p = await pop3();
     const lines: string[] = [];
