@@ -46,7 +46,9 @@ export async function startBridgeServer(o: { pop3Port: number; caPem: string; ma
     webRoot: path.join(ROOT, 'dist', 'web'),
     servers: [{ id: 'bench', label: 'Bench Dovecot', host: '127.0.0.1', port: o.pop3Port, security: 'tls', caFile, maxConnections: o.maxConnections }],
   }));
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  // BENCH_SERVER_PROFILE=<dir>: a V8 CPU profile of each server process, written when it stops.
+  const profile = process.env.BENCH_SERVER_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_SERVER_PROFILE)}`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, POPBRIDGE_CONFIG: configFile, NODE_ENV: 'production', ...o.extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -90,6 +92,8 @@ export interface SyncTiming {
   all: number;
   total: number;
   summaries: Map<string, Summary>;
+  /** ms from t0 to each step, for explaining where the time goes. */
+  phases: Record<string, number>;
 }
 
 /** One browser: a cookie and one tab. */
@@ -143,11 +147,13 @@ export class BenchBrowser {
     let total = -1;
     let top = 0; // rows 0..top-1 are all known
     const byIndex = new Set<number>();
+    const phases: Record<string, number> = {};
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => { off(); reject(new Error(`BENCH_SYNC_TIMEOUT: no syncDone in ${timeoutMs} ms`)); }, timeoutMs);
       const off = this.on((m) => {
-        if (m.type === 'syncStarted') total = m.total;
+        if (m.type === 'syncStarted') { total = m.total; phases.syncStarted = performance.now() - t0; }
         else if (m.type === 'summaries') {
+          phases.firstSummaries ??= performance.now() - t0;
           for (const s of m.items) { summaries.set(s.key, s); byIndex.add(s.index); }
           while (byIndex.has(top)) top++;
           if (first50 < 0 && top >= Math.min(50, total)) first50 = performance.now() - t0;
@@ -156,7 +162,7 @@ export class BenchBrowser {
         } else if (m.type === 'syncDone') {
           clearTimeout(timer); off();
           if (first50 < 0) first50 = performance.now() - t0;
-          resolve({ first50, all: performance.now() - t0, total: m.total, summaries });
+          resolve({ first50, all: performance.now() - t0, total: m.total, summaries, phases });
         } else if (m.type === 'reply' && m.error) {
           clearTimeout(timer); off(); reject(new Error(`BENCH_SYNC_REFUSED: ${m.error.code} ${m.error.message}`));
         }
@@ -180,7 +186,10 @@ export async function visit(base: string, user: { username: string; password: st
   const t0 = performance.now();
   const browser = new BenchBrowser(base);
   await browser.signIn(user.username, user.password);
+  const signedIn = performance.now() - t0;
   await browser.openTab();
+  const tabOpen = performance.now() - t0;
   const timing = await browser.sync(t0);
+  Object.assign(timing.phases, { signedIn, tabOpen });
   return { browser, timing };
 }

@@ -155,6 +155,7 @@ async function measure(mail: BenchMail, stops: Array<() => Promise<void>>): Prom
           throw new Error(`BENCH_CHECK: B listed ${first.timing.summaries.size} of ${first.timing.total}`);
         }
         s.w1.B.push(first.timing.first50);
+        log(`B cold visit: ${Object.entries({ ...first.timing.phases, first50: first.timing.first50, all: first.timing.all }).map(([k, v]) => `${k} ${Math.round(v)}`).join(', ')} ms`);
         s.w2.B.push(first.timing.all);
         const peak12 = await server.peak();
         s.w1.peak = Math.max(s.w1.peak, peak12);
