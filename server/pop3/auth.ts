@@ -24,8 +24,9 @@ export function mechanismsFor(capabilities: Capabilities, greeting: StatusReply,
   const sasl = new Set(capabilities.sasl);
   if (sasl.has('PLAIN')) offered.push('SASL PLAIN');
   if (sasl.has('LOGIN')) offered.push('SASL LOGIN');
-  // USER/PASS is part of RFC 1939; a server that lists capabilities but not USER may still accept it.
-  offered.push('USER');
+  // USER/PASS is part of RFC 1939: tried when listed, when CAPA is unknown, or when
+  // nothing else is offered; not when the server lists SASL without USER.
+  if (capabilities.user || !capabilities.known || sasl.size === 0) offered.push('USER');
   if (sasl.has('CRAM-MD5')) offered.push('SASL CRAM-MD5');
   if (apopTimestamp(greeting) !== null) offered.push('APOP');
 

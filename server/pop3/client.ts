@@ -11,6 +11,7 @@ import {
   parseUniqueIdListing,
   splitLines,
 } from '../../shared/pop3/index.ts';
+import { MAX_COMMAND_LENGTH } from '../../shared/pop3/index.ts';
 import type { Capabilities, Command, StatusReply } from '../../shared/pop3/index.ts';
 import { Pop3Connection } from './connection.ts';
 import type { ConnectionOptions, Pop3Endpoint, ReplyHandler } from './connection.ts';
@@ -93,7 +94,15 @@ export class Pop3Client {
   /** Signs in with the strongest safe mechanism the server offers, then re-reads CAPA (RFC 2449 section 5). */
   async login(credentials: Credentials): Promise<void> {
     const mechanism = chooseMechanism(this.capabilities, this.greeting, this.encrypted, this.connection.endpoint.security === 'plain');
-    await this.authenticate(mechanism, credentials);
+    try {
+      await this.authenticate(mechanism, credentials);
+    } catch (error) {
+      const delay = this.capabilities.loginDelay?.seconds;
+      if (error instanceof Pop3Error && error.code === 'LOGIN_DELAY' && delay !== undefined && error.delaySeconds === undefined) {
+        throw new Pop3Error(error.code, error.message, { ...(error.serverText !== undefined ? { serverText: error.serverText } : {}), delaySeconds: delay });
+      }
+      throw error;
+    }
     this.authMechanism = mechanism;
     await this.refreshCapabilities();
   }
@@ -111,20 +120,32 @@ export class Pop3Client {
         await this.expectOk({ name: 'APOP', username: credentials.username, digest: apopDigest(timestamp, credentials.password) });
         return;
       }
-      case 'SASL PLAIN':
-        await this.sasl({ name: 'AUTH', mechanism: 'PLAIN', initialResponse: saslPlain(credentials) }, () => '*');
+      case 'SASL PLAIN': {
+        const response = saslPlain(credentials);
+        // RFC 5034 section 4: an initial response that would make the line too long waits for the continuation.
+        if (`AUTH PLAIN ${response}\r\n`.length <= MAX_COMMAND_LENGTH) {
+          await this.sasl({ name: 'AUTH', mechanism: 'PLAIN', initialResponse: response }, () => null);
+        } else {
+          let sent = false;
+          await this.sasl({ name: 'AUTH', mechanism: 'PLAIN' }, () => (sent ? null : ((sent = true), { response, last: true })));
+        }
         return;
+      }
       case 'SASL LOGIN': {
         let step = 0;
-        await this.sasl({ name: 'AUTH', mechanism: 'LOGIN' }, () => (step < 2 ? saslLoginResponse(credentials, step++) : '*'));
+        await this.sasl({ name: 'AUTH', mechanism: 'LOGIN' }, () => {
+          if (step > 1) return null;
+          const response = saslLoginResponse(credentials, step);
+          return { response, last: ++step === 2 };
+        });
         return;
       }
       case 'SASL CRAM-MD5': {
         let answered = false;
         await this.sasl({ name: 'AUTH', mechanism: 'CRAM-MD5' }, (challenge) => {
-          if (answered) return '*';
+          if (answered) return null;
           answered = true;
-          return cramMd5Response(credentials, challenge);
+          return { response: cramMd5Response(credentials, challenge), last: true };
         });
         return;
       }
@@ -220,12 +241,18 @@ export class Pop3Client {
    */
   async quit(): Promise<void> {
     if (this.connection.closed) throw new Pop3Error('CONNECTION_CLOSED', 'The POP3 connection is already closed');
+    let reply: Reply;
     try {
-      const reply = await this.command({ name: 'QUIT' });
-      if (!reply.status.ok) throw errorForReply({ name: 'QUIT' }, reply.status);
-    } finally {
+      reply = await this.command({ name: 'QUIT' });
+    } catch (error) {
       this.connection.destroy();
+      throw error;
     }
+    if (!reply.status.ok) {
+      this.connection.destroy();
+      throw errorForReply({ name: 'QUIT' }, reply.status);
+    }
+    this.connection.close();
   }
 
   /** Drops the connection without QUIT: nothing marked for deletion is committed. */
@@ -256,13 +283,25 @@ export class Pop3Client {
     });
   }
 
-  private sasl(command: Command & { name: 'AUTH' }, answer: (challenge: string) => string): Promise<void> {
+  /**
+   * One SASL exchange. `answer` gives the response to each challenge, or null
+   * when the mechanism has nothing more to say: the exchange is then
+   * cancelled, and the failure is the server's unexpected step, not a wrong password.
+   */
+  private sasl(command: Command & { name: 'AUTH' }, answer: (challenge: string) => { response: string; last: boolean } | null): Promise<void> {
     return new Promise<void>((resolve, reject) => {
+      let cancelled = false;
       const handler: ReplyHandler = {
-        status: (reply) => (reply.ok ? resolve() : reject(errorForReply(command, reply))),
+        status: (reply) => {
+          if (reply.ok) resolve();
+          else if (cancelled) reject(new Pop3Error('PROTOCOL', `The server asked for an unexpected extra step in ${command.mechanism} sign-in`, { serverText: reply.fullText }));
+          else reject(errorForReply(command, reply));
+        },
         continuation: (challenge) => {
           try {
-            this.connection.sendSaslResponse(answer(challenge));
+            const next = answer(challenge);
+            cancelled = next === null;
+            this.connection.sendSaslResponse(next?.response ?? '*', next?.last ?? false);
           } catch (error) {
             reject(error);
           }
@@ -270,6 +309,7 @@ export class Pop3Client {
         error: reject,
       };
       this.connection.send(command, handler);
+      if (command.initialResponse !== undefined) this.connection.protocol.expectSaslOutcome();
     });
   }
 

@@ -37,8 +37,15 @@ const DEFAULTS = { connectTimeoutMs: 10_000, greetingTimeoutMs: 15_000, commandT
 // A reply must average at least this many octets a second once its first
 // interval is over, so a server that dribbles a byte now and then still times out.
 const MIN_REPLY_RATE = 16 * 1024;
+// A paused stream whose reader takes no data for this many command timeouts is abandoned.
+const STALLED_READER_FACTOR = 4;
 // A streamed body pauses the socket while its reader is this far behind.
 const STREAM_HIGH_WATER = 1024 * 1024;
+
+/** OpenSSL and certificate errors, as opposed to the network failing under TLS. */
+function isTlsError(error: NodeJS.ErrnoException): boolean {
+  return /^(ERR_SSL|ERR_TLS|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|HOSTNAME_MISMATCH)/.test(error.code ?? '') || 'library' in error;
+}
 
 function isIp(host: string): boolean {
   return net.isIP(host) !== 0;
@@ -84,6 +91,7 @@ export class Pop3Connection {
   private watchdog: NodeJS.Timeout | undefined;
   private readonly commandTimeoutMs: number;
   private paused = false;
+  private pausedAt = 0;
 
   private constructor(socket: net.Socket, secured: boolean, readonly endpoint: Pop3Endpoint, options: ConnectionOptions) {
     this.socket = socket;
@@ -130,13 +138,14 @@ export class Pop3Connection {
     return pending;
   }
 
-  sendSaslResponse(response: string): void {
-    this.protocol.sendSaslResponse(response);
+  sendSaslResponse(response: string, last = false): void {
+    this.protocol.sendSaslResponse(response, last);
     this.flush();
   }
 
   /** RFC 2595: after STLS's +OK, the same socket carries TLS from the next octet on. */
   async upgradeToTls(timeoutMs = this.commandTimeoutMs): Promise<void> {
+    if (this.ended) throw this.failure ?? new Pop3Error('CONNECTION_CLOSED', 'The POP3 connection is closed');
     const plain = this.socket;
     plain.removeAllListeners('data');
     plain.removeAllListeners('end');
@@ -171,6 +180,11 @@ export class Pop3Connection {
     this.finish(error ?? new Pop3Error('CONNECTION_CLOSED', 'The POP3 connection was closed'));
   }
 
+  /** Closes after the server confirmed QUIT: a clean end, reported without an error. */
+  close(): void {
+    this.finish();
+  }
+
   private async readGreeting(timeoutMs: number): Promise<StatusReply> {
     return new Promise<StatusReply>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -203,7 +217,7 @@ export class Pop3Connection {
       this.finish();
     });
     socket.on('error', (error: NodeJS.ErrnoException) => {
-      const code = this.secured && error.code !== 'ECONNRESET' && error.code !== 'EPIPE' ? 'TLS' : 'CONNECTION_CLOSED';
+      const code = isTlsError(error) ? 'TLS' : 'CONNECTION_CLOSED';
       this.finish(new Pop3Error(code, `The connection to ${this.endpoint.host} failed: ${error.message}`, { cause: error }));
     });
     socket.on('close', () => this.finish());
@@ -273,9 +287,14 @@ export class Pop3Connection {
   setPaused(paused: boolean): void {
     if (paused === this.paused || this.ended) return;
     this.paused = paused;
-    if (paused) this.socket.pause();
-    else {
-      this.lastActivity = Date.now();
+    const now = Date.now();
+    if (paused) {
+      this.pausedAt = now;
+      this.socket.pause();
+    } else {
+      // Time spent waiting for our reader is not the server's slowness.
+      this.replyStarted += now - this.pausedAt;
+      this.lastActivity = now;
       this.socket.resume();
     }
   }
@@ -288,8 +307,15 @@ export class Pop3Connection {
   }
 
   private checkTimeouts(): void {
-    if (this.ended || this.paused || this.protocol.outstanding === 0 || this.protocol.state === 'GREETING') return;
+    if (this.ended || this.protocol.outstanding === 0 || this.protocol.state === 'GREETING') return;
     const now = Date.now();
+    if (this.paused) {
+      // A reader that stopped reading must not hold the connection (and the commands behind it) forever.
+      if (now - this.pausedAt > this.commandTimeoutMs * STALLED_READER_FACTOR) {
+        this.finish(new Pop3Error('TIMEOUT', 'The message download stalled: nothing was read for too long'));
+      }
+      return;
+    }
     if (now - this.lastActivity > this.commandTimeoutMs) {
       this.finish(new Pop3Error('TIMEOUT', `The server did not answer within ${this.commandTimeoutMs} ms`));
       return;

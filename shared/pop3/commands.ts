@@ -68,8 +68,8 @@ export const COMMAND_RULES: Readonly<Record<CommandName, CommandRule>> = {
 
 /** RFC 2449: a command line is at most 255 octets with its CRLF. */
 export const MAX_COMMAND_LENGTH = 255;
-/** Passwords and SASL responses may be longer; this still bounds them. */
-export const MAX_CREDENTIAL_LINE_LENGTH = 8192;
+/** SASL responses (RFC 5034) may be longer than a command; this still bounds them. */
+export const MAX_SASL_LINE_LENGTH = 8192;
 
 function fail(message: string): never {
   throw new Pop3Error('INVALID_ARGUMENT', message);
@@ -137,10 +137,13 @@ function words(command: Command): string[] {
 export function encodeCommand(command: Command): Uint8Array {
   const line = [command.name, ...words(command)].join(' ') + '\r\n';
   const bytes = encodeText(line);
-  const limit = command.name === 'PASS' || command.name === 'APOP' || command.name === 'AUTH'
-    ? MAX_CREDENTIAL_LINE_LENGTH
-    : MAX_COMMAND_LENGTH;
-  if (bytes.length > limit) fail(`The ${command.name} command is longer than ${limit} octets`);
+  // RFC 2449 bounds every command, PASS and AUTH included (RFC 5034 section 4:
+  // an initial response that does not fit waits for the first continuation).
+  if (bytes.length > MAX_COMMAND_LENGTH) {
+    fail(command.name === 'PASS'
+      ? `The password is too long for POP3 (a command line is at most ${MAX_COMMAND_LENGTH} octets)`
+      : `The ${command.name} command is longer than ${MAX_COMMAND_LENGTH} octets`);
+  }
   return bytes;
 }
 
@@ -150,7 +153,7 @@ export function encodeSaslResponse(response: string): Uint8Array {
     fail('A SASL response must be base64');
   }
   const bytes = encodeText(response + '\r\n');
-  if (bytes.length > MAX_CREDENTIAL_LINE_LENGTH) fail('The SASL response is too long');
+  if (bytes.length > MAX_SASL_LINE_LENGTH) fail('The SASL response is too long');
   return bytes;
 }
 

@@ -54,6 +54,8 @@ export class Pop3Protocol {
   private currentState: SessionState = 'GREETING';
   private pipelining = false;
   private quitting = false;
+  /** The client has sent its last SASL response: a bare "+" now is the final, positive reply (V0001). */
+  private saslOutcomeExpected = false;
   private nextId = 1;
   private readonly outbox: Outgoing[] = [];
   private readonly inFlight: PendingCommand[] = [];
@@ -104,6 +106,7 @@ export class Pop3Protocol {
     }
     const bytes = encodeCommand(command);
     const pending: PendingCommand = { id: this.nextId++, command, shape: rule.shape(command), exclusive: rule.exclusive };
+    if (command.name === 'AUTH') this.saslOutcomeExpected = false;
     if (command.name === 'QUIT') {
       this.quitting = true;
       // RFC 1939 section 6: QUIT from TRANSACTION enters UPDATE, where deletions are committed.
@@ -113,13 +116,23 @@ export class Pop3Protocol {
     return pending;
   }
 
-  /** Answer a SASL continuation: a base64 string, or "*" to cancel (RFC 5034). */
-  sendSaslResponse(response: string): void {
+  /**
+   * Answer a SASL continuation: a base64 string, or "*" to cancel (RFC 5034).
+   * `last` says the mechanism has nothing more to send, so the next "+" line
+   * is the server's verdict, not another challenge.
+   */
+  sendSaslResponse(response: string, last = false): void {
     const head = this.inFlight[0];
     if (head === undefined || head.shape !== 'sasl') {
       throw new Pop3Error('BAD_STATE', 'No SASL exchange is in progress');
     }
     this.outbox.unshift({ kind: 'raw', bytes: encodeSaslResponse(response) });
+    this.saslOutcomeExpected = last;
+  }
+
+  /** The AUTH just queued carries the whole exchange (e.g. PLAIN with an initial response). */
+  expectSaslOutcome(): void {
+    this.saslOutcomeExpected = true;
   }
 
   /** The bytes that may be written now, or null. Respects pipelining, the window and exclusive commands. */
@@ -230,12 +243,16 @@ export class Pop3Protocol {
     if (head === undefined) {
       throw new Pop3Error('PROTOCOL', 'The server sent a reply to a command that was not sent');
     }
-    if (head.shape === 'sasl' && isContinuation(line)) {
+    if (head.shape === 'sasl' && !this.saslOutcomeExpected && isContinuation(line)) {
       const challenge = parseStatusLine(line).fullText.trim();
       this.events.push({ type: 'continuation', command: head, challenge });
       return;
     }
     const reply = parseStatusLine(line);
+    if (head.command.name === 'STLS' && reply.ok && moreBuffered) {
+      // Anything after the +OK arrived in clear text before TLS: an injection attempt (RFC 2595 section 4).
+      throw new Pop3Error('PROTOCOL', 'The server sent data after accepting STLS; the connection is not safe');
+    }
     const multiline = reply.ok && (head.shape === 'message' || head.shape === 'listing');
     this.events.push({ type: 'status', command: head, reply, final: !multiline });
     if (multiline) {
@@ -243,10 +260,10 @@ export class Pop3Protocol {
       return;
     }
     this.inFlight.shift();
-    this.afterReply(head, reply, moreBuffered);
+    this.afterReply(head, reply);
   }
 
-  private afterReply(pending: PendingCommand, reply: StatusReply, moreBuffered: boolean): void {
+  private afterReply(pending: PendingCommand, reply: StatusReply): void {
     if (!reply.ok) return;
     switch (pending.command.name) {
       case 'PASS':
@@ -256,10 +273,6 @@ export class Pop3Protocol {
         break;
       case 'QUIT':
         this.currentState = 'CLOSED';
-        break;
-      case 'STLS':
-        // Anything after the +OK arrived in clear text before TLS: an injection attempt.
-        if (moreBuffered) throw new Pop3Error('PROTOCOL', 'The server sent data after accepting STLS');
         break;
     }
   }

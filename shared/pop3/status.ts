@@ -34,8 +34,12 @@ export function parseStatusLine(line: Uint8Array): StatusReply {
   };
 }
 
-/** The APOP timestamp of a greeting ("<1896.697170952@dbc.mtview.ca.us>"), if any. */
+/**
+ * The APOP timestamp of a greeting ("<1896.697170952@dbc.mtview.ca.us>"), if
+ * any. RFC 1939 puts it at the end, so the last one wins over, say, a
+ * postmaster address earlier in the text.
+ */
 export function apopTimestamp(greeting: StatusReply): string | null {
-  const match = /<[\x21-\x3b\x3d\x3f-\x7e]+@[\x21-\x3b\x3d\x3f-\x7e]+>/.exec(greeting.fullText);
-  return match ? match[0] : null;
+  const matches = greeting.fullText.match(/<[\x21-\x3b\x3d\x3f-\x7e]+@[\x21-\x3b\x3d\x3f-\x7e]+>/g);
+  return matches?.at(-1) ?? null;
 }

@@ -150,6 +150,13 @@ describe('server quirks', () => {
     await client.quit();
   });
 
+  it('V0001 barePlus: a bare "+" after the last SASL response is the verdict, not another challenge', async () => {
+    const client = await signIn(quirks.barePlus);
+    expect(client.authMechanism).toBe('SASL CRAM-MD5');
+    expect(server!.transcript).toEqual(['CAPA', 'AUTH CRAM-MD5', '***', 'CAPA']);
+    expect((await client.list()).length).toBe(3);
+  });
+
   it('V0001 barePlus: "+" alone is positive', async () => {
     const client = await Pop3Client.connect(await serve(quirks.barePlus), fast);
     await client.authenticate('USER', alice);
@@ -230,6 +237,47 @@ describe('server quirks', () => {
     expect(client.authMechanism).toBe('SASL PLAIN');
     expect(server.transcript.slice(0, 4)).toEqual(['CAPA', 'STLS', 'CAPA', 'AUTH PLAIN ***']);
     await client.quit();
+  });
+
+  it('data injected in clear text after the +OK to STLS is a PROTOCOL error at once, before any credential', async () => {
+    const { certPem, keyPem } = await createCertificate();
+    const injecting: Variation = { name: 'stlsInjection', handlers: { STLS: (session) => session.write(Buffer.from('+OK Begin TLS\r\n+OK injected\r\n')) } };
+    server = await startPop3Server({ users: [alice], tls: { key: keyPem, cert: certPem }, variation: injecting });
+    const started = Date.now();
+    const error = await failure(Pop3Client.connect({ host: server.host, port: server.port, security: 'starttls', ca: certPem }, { ...fast, commandTimeoutMs: 5000 }));
+    expect(error.code).toBe('PROTOCOL');
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(server.transcript).toEqual(['CAPA', 'STLS']);
+  });
+
+  it('a password too long for an inline AUTH PLAIN is sent at the first continuation (RFC 5034 section 4)', async () => {
+    const { certPem, keyPem } = await createCertificate();
+    const long = { username: 'alice', password: 'p'.repeat(200) };
+    server = await startPop3Server({ users: [long], tls: { key: keyPem, cert: certPem }, implicitTls: true });
+    const client = await Pop3Client.connect({ host: server.host, port: server.port, security: 'tls', ca: certPem }, fast);
+    await client.login(long);
+    expect(server.transcript).toEqual(['CAPA', 'AUTH PLAIN', '***', 'CAPA']);
+    await client.quit();
+  });
+
+  it('a clean QUIT closes without an error; a reader that stops reading is cut off with TIMEOUT, not held forever', async () => {
+    const big = 'Subject: big\r\n\r\n' + ('y'.repeat(998) + '\r\n').repeat(6000);
+    server = await startPop3Server({ users: [alice], maildrops: { alice: { messages: [big] } } });
+    const endpoint: Pop3Endpoint = { host: server.host, port: server.port, security: 'plain' };
+    const clean = await Pop3Client.connect(endpoint, fast);
+    await clean.login(alice);
+    const closedWith = new Promise((resolve) => clean.onClose(resolve));
+    await clean.quit();
+    expect(await closedWith).toBeUndefined();
+
+    const stalled = await Pop3Client.connect(endpoint, { ...fast, commandTimeoutMs: 300 });
+    await stalled.login(alice);
+    const ended = new Promise<Pop3Error | undefined>((resolve) => stalled.onClose(resolve));
+    const reader = stalled.retr(1)[Symbol.asyncIterator]();
+    await reader.next(); // then nothing more is read
+    const error = await ended;
+    expect(error?.code).toBe('TIMEOUT');
+    expect(stalled.closed).toBe(true);
   });
 
   it('expireZero: EXPIRE 0 is visible, so the bridge can warn that reading deletes', async () => {

@@ -71,8 +71,10 @@ describe('commands', () => {
     expect(refused({ name: 'PASS', password: 'tab\there' }).code).toBe('INVALID_ARGUMENT');
   });
 
-  it('bounds the command length (RFC 2449: 255 octets)', () => {
+  it('bounds the command length (RFC 2449: 255 octets), PASS included, with a message that says why', () => {
     expect(refused({ name: 'USER', username: 'x'.repeat(300) }).code).toBe('INVALID_ARGUMENT');
+    expect(refused({ name: 'PASS', password: 'x'.repeat(300) }).message).toMatch(/password is too long/);
+    expect(refused({ name: 'AUTH', mechanism: 'PLAIN', initialResponse: 'A'.repeat(300) }).code).toBe('INVALID_ARGUMENT');
   });
 
   it('masks secrets when a command is described for a log', () => {
