@@ -41,15 +41,17 @@ export class MailboxRegistry {
   }
 
   /**
-   * Verify credentials: reuse the live mailbox when the password matches
-   * (its connection holds the maildrop lock, so a second login would fail
-   * with [IN-USE]); otherwise log in, and the new connection becomes the
-   * mailbox's connection.
+   * Verify credentials by logging in to the POP3 server; the new connection
+   * becomes the mailbox's connection. Only while the mailbox holds an open
+   * connection (and so, on many servers, the maildrop lock: a second login
+   * would fail with [IN-USE]) is a matching password accepted from memory;
+   * that lasts at most until the idle close, so a password changed at the
+   * provider stops working here soon after.
    */
   async signIn(serverId: string, credentials: Credentials): Promise<string> {
     const account = accountId(serverId, credentials.username);
     const live = this.mailboxes.get(account);
-    if (live && live.session.passwordMatches(credentials.password)) {
+    if (live && live.session.hasConnection && live.session.passwordMatches(credentials.password)) {
       live.users++;
       return account;
     }
