@@ -147,6 +147,32 @@ describe('Popbridge in a browser against Dovecot', () => {
     expect(await rowWith('Dot-stuffing fixture').count()).toBe(0);
   });
 
+  it('parses a large mail in a Web Worker, body and attachment intact', async () => {
+    // 1.5 MB of attachment: past the size where parsing leaves the page's thread.
+    const attachment = Buffer.alloc(1_500_000);
+    for (let i = 0; i < attachment.length; i++) attachment[i] = (i * 7919) % 251;
+    const base64 = attachment.toString('base64').replace(/.{76}/g, '$&\r\n');
+    await dovecot.deliver(
+      USER.username,
+      'From: Big Sender <big@example.com>\r\nTo: alice@example.com\r\nSubject: Large mail with a scan\r\n' +
+        `Date: ${new Date().toUTCString()}\r\nMessage-ID: <big.1@example.com>\r\nMIME-Version: 1.0\r\n` +
+        'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n' +
+        'The scan is attached.\r\n--b\r\nContent-Type: application/octet-stream\r\n' +
+        'Content-Disposition: attachment; filename="scan.bin"\r\nContent-Transfer-Encoding: base64\r\n\r\n' +
+        base64 + '\r\n--b--\r\n',
+    );
+    const workers: string[] = [];
+    page.on('worker', (worker) => workers.push(worker.url()));
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await expect.poll(() => rowWith('Large mail with a scan').count(), { timeout: 30_000 }).toBe(1);
+    await rowWith('Large mail with a scan').click();
+    await expect.poll(() => page.locator('article').innerText(), { timeout: 30_000 }).toContain('The scan is attached.');
+    expect(workers.length).toBeGreaterThan(0);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download scan.bin' }).click()]);
+    expect(readFileSync(await download.path()).equals(attachment)).toBe(true);
+    await page.keyboard.press('u');
+  });
+
   it('signs out', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
