@@ -52,7 +52,17 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', close);
   process.once('SIGTERM', close);
-  await app.listen({ host: config.host, port: config.port });
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'EADDRINUSE' ? 'the port is in use by another program'
+      : code === 'EACCES' ? 'this user may not listen there'
+      : code === 'EADDRNOTAVAIL' ? 'this machine has no such address' : (e as Error).message;
+    console.error(`Cannot listen on ${config.host}:${config.port}: ${why}. Set HOST and PORT to fix it.`);
+    await app.close();
+    process.exit(1);
+  }
   if (config.demo) app.log.info({ username: config.demo.username }, 'demo mode: sign in with the credentials shown on the sign-in page');
 }
 

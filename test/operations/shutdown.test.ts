@@ -81,6 +81,26 @@ describe('operations', () => {
     expect(stderr).toContain('PORT');
   });
 
+  it('a port already in use stops start-up with a message that says so', async () => {
+    const { createServer } = await import('node:net');
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const env: NodeJS.ProcessEnv = { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir };
+      delete env.POPBRIDGE_CONFIG;
+      delete env.POP3_HOST;
+      const run = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      run.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => run.once('exit', resolve));
+      expect(code).toBe(1);
+      expect(stderr).toContain(`Cannot listen on 127.0.0.1:${port}: the port is in use`);
+    } finally {
+      blocker.close();
+    }
+  });
+
   it('GET /api/health answers ok', async () => {
     pop3 = await startPop3Server({ users: [user] });
     const started = await startPopbridge(pop3, dataDir);
