@@ -29,6 +29,18 @@ async function startPopbridge(pop3: Pop3Server, dataDir: string): Promise<{ chil
   return { child, url, output: () => output };
 }
 
+/** Runs `npm start`'s server with only these settings, expecting it to stop: its exit code and what it wrote to stderr. */
+async function startUpFails(settings: NodeJS.ProcessEnv): Promise<{ code: number | null; stderr: string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...settings };
+  delete env.POPBRIDGE_CONFIG;
+  delete env.POP3_HOST;
+  const run = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  run.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => run.once('exit', resolve));
+  return { code, stderr };
+}
+
 describe('operations', () => {
   let pop3: Pop3Server | undefined;
   let child: ChildProcess | undefined;
@@ -70,13 +82,7 @@ describe('operations', () => {
   });
 
   it('a bad configuration stops start-up with a message naming the key', async () => {
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: 'eighty', DATA_DIR: dataDir };
-    delete env.POPBRIDGE_CONFIG;
-    delete env.POP3_HOST;
-    const run = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    run.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => run.once('exit', resolve));
+    const { code, stderr } = await startUpFails({ PORT: 'eighty', DATA_DIR: dataDir });
     expect(code).not.toBe(0);
     expect(stderr).toContain('PORT');
   });
@@ -87,13 +93,7 @@ describe('operations', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as { port: number }).port;
     try {
-      const env: NodeJS.ProcessEnv = { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir };
-      delete env.POPBRIDGE_CONFIG;
-      delete env.POP3_HOST;
-      const run = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stderr = '';
-      run.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      const code = await new Promise<number | null>((resolve) => run.once('exit', resolve));
+      const { code, stderr } = await startUpFails({ HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir });
       expect(code).toBe(1);
       expect(stderr).toContain(`Cannot listen on 127.0.0.1:${port}: the port is in use`);
     } finally {

@@ -3,21 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Pop3Client } from '../../server/pop3/client.ts';
 import type { Mechanism, Pop3Endpoint } from '../../server/pop3/client.ts';
 import { Pop3Error } from '../../shared/pop3/index.ts';
+import { failure } from './failure.ts';
 import { startDovecot } from '../support/dovecot.ts';
 import type { Dovecot } from '../support/dovecot.ts';
 
 /** What a POP3 server sends for a stored message: every line end as CRLF. */
 const crlf = (bytes: Uint8Array): Buffer => Buffer.from(Buffer.from(bytes).toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1');
 
-async function rejection(promise: Promise<unknown>): Promise<Pop3Error> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(Pop3Error);
-    return error as Pop3Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('Pop3Client against Dovecot', () => {
   let dovecot: Dovecot;
@@ -50,14 +42,14 @@ describe('Pop3Client against Dovecot', () => {
   });
 
   it('refuses a certificate it cannot verify (implicit TLS and STLS)', async () => {
-    const implicit = await rejection(Pop3Client.connect({ host: dovecot.host, port: dovecot.tlsPort, security: 'tls' }));
+    const implicit = await failure(Pop3Client.connect({ host: dovecot.host, port: dovecot.tlsPort, security: 'tls' }));
     expect(implicit.code).toBe('TLS');
-    const upgraded = await rejection(Pop3Client.connect({ host: dovecot.host, port: dovecot.plainPort, security: 'starttls' }));
+    const upgraded = await failure(Pop3Client.connect({ host: dovecot.host, port: dovecot.plainPort, security: 'starttls' }));
     expect(upgraded.code).toBe('TLS');
   });
 
   it('refuses a certificate issued for another name', async () => {
-    const error = await rejection(Pop3Client.connect({ ...tlsEndpoint, servername: 'mail.example.org' }));
+    const error = await failure(Pop3Client.connect({ ...tlsEndpoint, servername: 'mail.example.org' }));
     expect(error.code).toBe('TLS');
   });
 
@@ -88,7 +80,7 @@ describe('Pop3Client against Dovecot', () => {
 
   it.each<Mechanism>(['SASL PLAIN', 'USER', 'APOP'])('a wrong password with %s is AUTH_FAILED and the session may go on (C0010)', async (mechanism) => {
     const client = await Pop3Client.connect(tlsEndpoint);
-    const error = await rejection(client.authenticate(mechanism, { username: 'alice', password: 'wrong' }));
+    const error = await failure(client.authenticate(mechanism, { username: 'alice', password: 'wrong' }));
     expect(error.code).toBe('AUTH_FAILED');
     expect(error.message).not.toContain('wrong');
     await client.quit();
@@ -178,7 +170,7 @@ describe('deleting against Dovecot', () => {
     await fill(2);
     const client = await session();
     await client.dele(1);
-    const error = await rejection(client.retrAll(1));
+    const error = await failure(client.retrAll(1));
     expect(error.code).toBe('COMMAND_FAILED');
     expect(error.serverText).toBeTruthy();
     await client.rset();

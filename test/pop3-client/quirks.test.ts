@@ -4,6 +4,7 @@ import type { Pop3ClientOptions, Pop3Endpoint } from '../../server/pop3/client.t
 import { startPop3Server } from '../../server/pop3d/index.ts';
 import type { Pop3Server, Variation } from '../../server/pop3d/index.ts';
 import { Pop3Error } from '../../shared/pop3/index.ts';
+import { failure } from './failure.ts';
 import * as quirks from '../fixtures/quirks.ts';
 import { createCertificate } from '../support/tls-cert.ts';
 
@@ -33,15 +34,6 @@ async function signIn(variation?: Variation, options: Pop3ClientOptions = fast):
   return client;
 }
 
-async function failure(promise: Promise<unknown>): Promise<Pop3Error> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(Pop3Error);
-    return error as Pop3Error;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('the plain server, as a baseline', () => {
   it('sends exactly the commands a session needs, secrets masked (C0042-C0047: USER before PASS)', async () => {
