@@ -47,8 +47,8 @@ export async function fetchHeaders(conn: Pop3Connection, msgs: number[], onEach:
 }
 
 export async function buildListing(conn: Pop3Connection): Promise<Listing> {
-  const sizes = await conn.list();
-  const uids = await conn.uidl();
+  // Both in one round trip when the server pipelines.
+  const [sizes, uids] = await Promise.all([conn.list(), conn.uidl()]);
   const headers = new Map<number, Uint8Array>();
   let items: Array<{ msg: number; size: number; id: string; base: string }>;
   if (uids) {

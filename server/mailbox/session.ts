@@ -6,12 +6,13 @@ import type { Credentials, Pop3Connection, Pop3Connector } from './connection.ts
 import { duplicateSignature } from './keys.ts';
 import type { ConnectionLimiter, Release } from './limiter.ts';
 import { buildListing, fetchHeaders, type Listing } from './listing.ts';
+import type { ListingEntry } from './keys.ts';
 import { summarize } from './summary.ts';
 
-/** Summaries per `summaries` event: small enough to render as they arrive. */
-const BATCH = 200;
-/** TOP commands per pipelined round; between rounds other work (opening a message) gets in. */
-const TOP_CHUNK = 100;
+/** Summaries per `summaries` event: small enough to render as they arrive, large enough to be cheap. */
+const BATCH = 500;
+/** The first batch of a listing: what fills the first screen. */
+const FIRST_BATCH = 50;
 /** Reconcile by Message-ID and size when more than this share of the listing is unknown. */
 const MIGRATION_SHARE = 0.5;
 
@@ -283,7 +284,7 @@ export class MailboxSession {
       if (!s || s.size !== e.size) continue;
       batch.push({ ...s.summary, index: index.get(e.key)!, seen: s.seen });
       loaded++;
-      if (batch.length >= BATCH) { this.emit({ type: 'summaries', items: batch }); batch = []; }
+      if (batch.length >= (loaded <= FIRST_BATCH ? FIRST_BATCH : BATCH)) { this.emit({ type: 'summaries', items: batch }); batch = []; }
     }
     if (batch.length) this.emit({ type: 'summaries', items: batch });
     this.emit({ type: 'syncProgress', phase: 'summaries', loaded, total });
@@ -295,27 +296,33 @@ export class MailboxSession {
     if (migration) for (const s of gone) if (s.messageId) byMessageId.set(`${s.messageId}\0${s.size}`, s);
     let reconciled = 0;
 
-    for (let i = 0; i < missing.length; i += TOP_CHUNK) {
-      const chunk = missing.slice(i, i + TOP_CHUNK);
-      const headers = new Map<number, Uint8Array | null>();
-      const need = chunk.filter((e) => !listing.headers.has(e.msg)).map((e) => e.msg);
-      for (const e of chunk) if (listing.headers.has(e.msg)) headers.set(e.msg, listing.headers.get(e.msg)!);
-      await fetchHeaders(c.client, need, (msg, h) => headers.set(msg, h));
-      const rows: Array<Omit<StoredMessage, 'seen'> & { seen?: boolean }> = [];
-      const items: Summary[] = [];
-      for (const e of chunk) {
-        const { summary, messageId } = await summarize(e.key, e.size, headers.get(e.msg) ?? new Uint8Array());
-        const match = migration && messageId ? byMessageId.get(`${messageId}\0${e.size}`) : undefined;
-        if (match) reconciled++;
-        const seen = match?.seen ?? stored.get(e.key)?.seen ?? false;
-        rows.push({ key: e.key, size: e.size, messageId, summary, seen });
-        items.push({ ...summary, index: index.get(e.key)!, seen });
-      }
+    // Every missing header goes out in one pipelined stream (no round trip per
+    // batch); each reply is summarised as it arrives and sent on in batches,
+    // the first one small so the first rows paint early.
+    let rows: Array<Omit<StoredMessage, 'seen'> & { seen?: boolean }> = [];
+    let items: Summary[] = [];
+    const flush = (): void => {
+      if (items.length === 0) return;
       this.o.store.put(account, rows);
-      loaded += chunk.length;
+      loaded += items.length;
       this.emit({ type: 'summaries', items });
       this.emit({ type: 'syncProgress', phase: 'summaries', loaded, total });
-    }
+      rows = [];
+      items = [];
+    };
+    const add = (e: ListingEntry, header: Uint8Array | null): void => {
+      const { summary, messageId } = summarize(e.key, e.size, header ?? new Uint8Array());
+      const match = migration && messageId ? byMessageId.get(`${messageId}\0${e.size}`) : undefined;
+      if (match) reconciled++;
+      const seen = match?.seen ?? stored.get(e.key)?.seen ?? false;
+      rows.push({ key: e.key, size: e.size, messageId, summary, seen });
+      items.push({ ...summary, index: index.get(e.key)!, seen });
+      if (items.length >= (loaded === 0 ? FIRST_BATCH : BATCH)) flush();
+    };
+    const byMsg = new Map(missing.map((e) => [e.msg, e]));
+    for (const e of missing) if (listing.headers.has(e.msg)) add(e, listing.headers.get(e.msg)!);
+    await fetchHeaders(c.client, missing.filter((e) => !listing.headers.has(e.msg)).map((e) => e.msg), (msg, h) => add(byMsg.get(msg)!, h));
+    flush();
     listing.headers.clear();
 
     const removed = new Set(gone.map((s) => s.key));

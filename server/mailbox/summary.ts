@@ -1,6 +1,7 @@
-import PostalMime from 'postal-mime';
+import { addressParser, decodeWords } from 'postal-mime';
 import type { Address } from '../../shared/api/index.ts';
 import type { CachedSummary } from '../store/store.ts';
+import { readHeaderFields } from './headers.ts';
 
 /** Header blocks beyond this are cut: a summary needs only the first headers (stops memory abuse by huge headers). */
 export const MAX_HEADER_BYTES = 256 * 1024;
@@ -28,23 +29,46 @@ function codePoints(text: string, max: number): string {
   return text.length <= max ? text : Array.from(text).slice(0, max).join('');
 }
 
-/** Summary fields from a header block. Never throws: a broken header gives empty fields. */
-export async function summarize(key: string, size: number, header: Uint8Array): Promise<{ summary: CachedSummary; messageId: string | null }> {
+const SUMMARY_FIELDS: ReadonlySet<string> = new Set(['from', 'to', 'subject', 'date', 'message-id', 'content-type']);
+/** Recipients kept per summary; the message view shows them all. */
+const MAX_RECIPIENTS = 50;
+
+type Parsed = ReturnType<typeof addressParser>;
+
+function mailboxes(list: Parsed): Array<{ name?: string; address?: string }> {
+  return list.flatMap((a) => ('group' in a && a.group ? a.group : [a]));
+}
+
+/** RFC 5322 dates, and the obsolete forms Date.parse also reads; anything else is no date. */
+function isoDate(value: string | undefined): string | null {
+  if (!value) return null;
+  const time = Date.parse(value.replace(/\s*\([^)]*\)\s*$/, ''));
+  return Number.isNaN(time) ? null : new Date(time).toISOString();
+}
+
+/**
+ * Summary fields from a header block: the fields a row shows, read directly
+ * (postal-mime's address parser and encoded-word decoder do the hard parts).
+ * Never throws: a broken header gives empty fields.
+ */
+export function summarize(key: string, size: number, header: Uint8Array): { summary: CachedSummary; messageId: string | null } {
   try {
-    const email = await PostalMime.parse(headerBlock(header));
-    const contentType = email.headers.find((h) => h.key === 'content-type')?.value ?? '';
-    const date = email.date && !Number.isNaN(Date.parse(email.date)) ? new Date(email.date).toISOString() : null;
-    const to = (email.to ?? []).flatMap((a) => ('group' in a && a.group ? a.group : [a])).slice(0, 50);
+    const fields = readHeaderFields(headerBlock(header), SUMMARY_FIELDS);
+    const first = (name: string): string | undefined => fields.get(name)?.[0];
+    const fromValue = first('from');
+    const from = fromValue ? mailboxes(addressParser(fromValue))[0] : undefined;
+    const to = (fields.get('to') ?? []).flatMap((value) => mailboxes(addressParser(value))).slice(0, MAX_RECIPIENTS);
+    const messageId = first('message-id');
     return {
-      messageId: email.messageId ? codePoints(email.messageId, 998) : null,
+      messageId: messageId ? codePoints(decodeWords(messageId), 998) : null,
       summary: {
         key,
-        from: address(email.from && !('group' in email.from && email.from.group) ? email.from : undefined),
+        from: address(from),
         to: to.map((a) => address(a)).filter((a): a is Address => a !== null),
-        subject: codePoints(email.subject ?? '', 998),
-        date,
+        subject: codePoints(decodeWords(first('subject') ?? '').trim(), 998),
+        date: isoDate(first('date')),
         size,
-        hasAttachment: ATTACHMENT_TYPES.test(contentType),
+        hasAttachment: ATTACHMENT_TYPES.test(first('content-type') ?? ''),
       },
     };
   } catch {

@@ -38,7 +38,10 @@ export interface ProtocolOptions {
 
 export const DEFAULT_MAX_STATUS_LINE_LENGTH = 4096;
 export const DEFAULT_MAX_BODY_SIZE = 64 * 1024 * 1024;
-export const DEFAULT_PIPELINE_WINDOW = 64;
+// Commands are a few octets each, so a wide window costs little memory while
+// keeping a long pipeline full over a slow link; replies are read as they come,
+// so the server is never blocked writing them.
+export const DEFAULT_PIPELINE_WINDOW = 1024;
 
 type Outgoing = { kind: 'command'; pending: PendingCommand; bytes: Uint8Array } | { kind: 'raw'; bytes: Uint8Array };
 
