@@ -36,7 +36,7 @@ export async function fetchHeaders(conn: Pop3Connection, msgs: number[], onEach:
   let notSupported = false;
   const missing: number[] = [];
   await conn.topMany(msgs, 0, (msg, result) => {
-    if (result instanceof Uint8Array) onEach(msg, headerBlock(result));
+    if (result instanceof Uint8Array) onEach(msg, result); // TOP n 0: the header block, cut again by whoever reads it
     else {
       if ((result as { code?: string }).code === 'NOT_SUPPORTED' || (result as { code?: string }).code === 'COMMAND_FAILED') notSupported = true;
       missing.push(msg);
@@ -58,7 +58,7 @@ export async function buildListing(conn: Pop3Connection): Promise<Listing> {
     // A unique-id on several messages is told apart by content, so a cached
     // summary, a seen flag or a delete can never pass from one to the other.
     const shared = sizes.filter((s) => (uses.get(byMsg.get(s.msg) ?? '') ?? 0) > 1).map((s) => s.msg);
-    await fetchHeaders(conn, shared, (msg, h) => { if (h) headers.set(msg, h); });
+    await fetchHeaders(conn, shared, (msg, h) => { if (h) headers.set(msg, headerBlock(h)); });
     items = sizes.map((s) => {
       const uid = byMsg.get(s.msg);
       if (uid === undefined) throw Object.assign(new Error(`UIDL lacks message ${s.msg}`), { name: 'Pop3Error', code: 'PROTOCOL' });
@@ -68,7 +68,7 @@ export async function buildListing(conn: Pop3Connection): Promise<Listing> {
       return { msg: s.msg, size: s.size, id: idFromSharedUid(uid, h, s.size), base: idFromUid(uid) };
     });
   } else {
-    await fetchHeaders(conn, sizes.map((s) => s.msg), (msg, h) => { if (h) headers.set(msg, h); });
+    await fetchHeaders(conn, sizes.map((s) => s.msg), (msg, h) => { if (h) headers.set(msg, headerBlock(h)); });
     items = sizes.map((s) => {
       const h = headers.get(s.msg);
       if (!h) throw Object.assign(new Error(`no header block for message ${s.msg}`), { name: 'Pop3Error', code: 'PROTOCOL' });

@@ -299,15 +299,14 @@ export class MailboxSession {
     // Every missing header goes out in one pipelined stream (no round trip per
     // batch); each reply is summarised as it arrives and sent on in batches,
     // the first one small so the first rows paint early.
-    let rows: Array<Omit<StoredMessage, 'seen'> & { seen?: boolean }> = [];
+    // Rows are stored once the listing is out: the cache is not on the path to the screen.
+    const rows: Array<Omit<StoredMessage, 'seen'> & { seen?: boolean }> = [];
     let items: Summary[] = [];
     const flush = (): void => {
       if (items.length === 0) return;
-      this.o.store.put(account, rows);
       loaded += items.length;
       this.emit({ type: 'summaries', items });
       this.emit({ type: 'syncProgress', phase: 'summaries', loaded, total });
-      rows = [];
       items = [];
     };
     const add = (e: ListingEntry, header: Uint8Array | null): void => {
@@ -346,6 +345,8 @@ export class MailboxSession {
       if (fresh > 0) this.emit({ type: 'newMail', count: fresh });
     }
     this.emit({ type: 'syncDone', total });
+    // In the same turn as syncDone, so no request sees the view without its cache rows.
+    if (rows.length) this.o.store.put(account, rows);
   }
 
   private settleUnknown(listing: Listing): void {

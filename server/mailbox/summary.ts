@@ -11,10 +11,10 @@ const ATTACHMENT_TYPES = /^\s*(multipart\/(mixed|related|report)|application\/|i
 /** The header block (up to the first empty line) of raw message bytes. */
 export function headerBlock(bytes: Uint8Array): Uint8Array {
   const end = Math.min(bytes.length, MAX_HEADER_BYTES);
-  for (let i = 0; i < end; i++) {
-    if (bytes[i] !== 10) continue;
-    if (bytes[i + 1] === 10) return bytes.subarray(0, i + 2);
-    if (bytes[i + 1] === 13 && bytes[i + 2] === 10) return bytes.subarray(0, i + 3);
+  // Jump from line end to line end: a header block is a few dozen lines.
+  for (let lf = bytes.indexOf(10); lf >= 0 && lf < end; lf = bytes.indexOf(10, lf + 1)) {
+    if (bytes[lf + 1] === 10) return bytes.subarray(0, lf + 2);
+    if (bytes[lf + 1] === 13 && bytes[lf + 2] === 10) return bytes.subarray(0, lf + 3);
   }
   return bytes.subarray(0, end);
 }

@@ -202,13 +202,45 @@ export class Pop3Client {
    * result in order; a -ERR for one message does not stop the others.
    */
   async topMany(msgs: readonly number[], lines: number, onEach: (msg: number, result: Uint8Array | Pop3Error) => void): Promise<void> {
-    const replies = msgs.map((msg) => {
-      const command: Command = { name: 'TOP', msg, lines };
-      return this.command(command).then((reply) => {
-        onEach(msg, reply.status.ok ? (reply.body ?? new Uint8Array(0)) : errorForReply(command, reply.status));
-      });
+    if (msgs.length === 0) return;
+    // One handler per command and one promise for all: thousands of replies,
+    // little garbage. Commands are handed to the protocol as replies free the
+    // window, so the first ones leave at once instead of after all are queued.
+    await new Promise<void>((resolve, reject) => {
+      let left = msgs.length;
+      let next = 0;
+      let failed = false;
+      const sendNext = (): void => {
+        if (failed || next >= msgs.length) return;
+        const msg = msgs[next++]!;
+        const command: Command = { name: 'TOP', msg, lines };
+        const parts: Uint8Array[] = [];
+        const done = (result: Uint8Array | Pop3Error): void => {
+          if (failed) return;
+          onEach(msg, result);
+          if (--left === 0) resolve();
+          else sendNext();
+        };
+        this.connection.send(command, {
+          status: (reply, final) => {
+            if (final) done(errorForReply(command, reply));
+          },
+          data: (chunk) => parts.push(chunk),
+          end: () => done(parts.length === 1 ? parts[0]! : concatBytes(parts.length === 0 ? [new Uint8Array(0)] : parts)),
+          error: (error) => {
+            if (failed) return;
+            failed = true;
+            reject(error);
+          },
+        });
+      };
+      try {
+        for (let i = 0; i < Math.min(msgs.length, this.connection.pipelineWindow); i++) sendNext();
+      } catch (error) {
+        failed = true;
+        reject(error);
+      }
     });
-    await Promise.all(replies);
   }
 
   /** The message's bytes as they arrive, dot-unstuffed; the socket pauses while the reader falls behind. */

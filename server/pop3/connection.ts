@@ -112,6 +112,11 @@ export class Pop3Connection {
     return { connection, greeting };
   }
 
+  /** How many commands may be in flight at once. */
+  get pipelineWindow(): number {
+    return this.protocol.pipelineWindow;
+  }
+
   get encrypted(): boolean {
     return this.secured;
   }
@@ -134,8 +139,20 @@ export class Pop3Connection {
     if (this.ended) throw this.failure ?? new Pop3Error('CONNECTION_CLOSED', 'The POP3 connection is closed');
     const pending = this.protocol.enqueue(command);
     this.handlers.set(pending.id, handler);
-    this.flush();
+    this.flushSoon();
     return pending;
+  }
+
+  private flushScheduled = false;
+
+  /** Commands queued in one turn of the event loop leave in one write (one TLS record, not thousands). */
+  private flushSoon(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    queueMicrotask(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
   }
 
   sendSaslResponse(response: string, last = false): void {

@@ -58,14 +58,22 @@ export class SqliteStore implements MailStore {
   }
 
   put(account: string, rows: Array<Omit<StoredMessage, 'seen'> & { seen?: boolean }>): void {
-    this.db.transaction(() => {
-      for (const r of rows) {
-        this.stmts.upsert.run({
-          account, key: r.key, size: r.size, messageId: r.messageId, summary: JSON.stringify(r.summary),
-          seen: r.seen ? 1 : 0, keepSeen: r.seen === undefined ? 1 : 0,
-        });
-      }
-    })();
+    this.putAll(account, rows);
+  }
+
+  private readonly putAll = this.transaction((account: string, rows: Array<Omit<StoredMessage, 'seen'> & { seen?: boolean }>) => {
+    for (const r of rows) {
+      this.stmts.upsert.run({
+        account, key: r.key, size: r.size, messageId: r.messageId, summary: JSON.stringify(r.summary),
+        seen: r.seen ? 1 : 0, keepSeen: r.seen === undefined ? 1 : 0,
+      });
+    }
+  });
+
+  private transaction<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void {
+    // Built lazily: the database opens in the constructor, after field initialisers run.
+    let run: ((...args: A) => void) | undefined;
+    return (...args: A) => (run ??= this.db.transaction(fn))(...args);
   }
 
   setSeen(account: string, keys: string[], seen: boolean): void {
