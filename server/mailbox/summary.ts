@@ -53,7 +53,8 @@ function isoDate(value: string | undefined): string | null {
  */
 export function summarize(key: string, size: number, header: Uint8Array): { summary: CachedSummary; messageId: string | null } {
   try {
-    const fields = readHeaderFields(headerBlock(header), SUMMARY_FIELDS);
+    // The reader stops at the empty line that ends the header block.
+    const fields = readHeaderFields(header.subarray(0, MAX_HEADER_BYTES), SUMMARY_FIELDS);
     const first = (name: string): string | undefined => fields.get(name)?.[0];
     const fromValue = first('from');
     const from = fromValue ? mailboxes(addressParser(fromValue))[0] : undefined;
