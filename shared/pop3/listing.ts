@@ -1,5 +1,5 @@
 import { Pop3Error } from './errors.ts';
-import { decodeText, stripLineEnd } from './bytes.ts';
+import { decodeText } from './bytes.ts';
 
 /**
  * Drop and scan listings. Servers separate fields with one or more spaces or
@@ -66,15 +66,8 @@ export function parseUniqueIdListing(text: string): UniqueIdListing {
 
 /** Splits a multi-line body into lines (CRLF or bare LF), dropping the terminators. */
 export function splitLines(body: Uint8Array): string[] {
-  const lines: string[] = [];
-  let start = 0;
-  for (let i = 0; i < body.length; i++) {
-    if (body[i] === 0x0a) {
-      lines.push(decodeText(stripLineEnd(body.subarray(start, i + 1))));
-      start = i + 1;
-    }
-  }
-  if (start < body.length) lines.push(decodeText(stripLineEnd(body.subarray(start))));
+  const lines = decodeText(body).split(/\r?\n/);
+  if (lines.at(-1) === '') lines.pop();
   return lines;
 }
 

@@ -68,7 +68,7 @@ export class Pop3Protocol {
   private body: { decoder: MultilineDecoder; size: number; limit: number } | null = null;
   private readonly maxStatusLineLength: number;
   private readonly maxBodySize: number;
-  private readonly pipelineWindow: number;
+  readonly pipelineWindow: number;
 
   constructor(options: ProtocolOptions = {}) {
     this.maxStatusLineLength = options.maxStatusLineLength ?? DEFAULT_MAX_STATUS_LINE_LENGTH;
