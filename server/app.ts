@@ -11,6 +11,7 @@ import { rawRoute } from './http/raw-route.ts';
 import securityHeaders from './http/security-headers.ts';
 import { sessionRoutes } from './http/session-routes.ts';
 import { registerStatic } from './http/static.ts';
+import { CachedStore } from './store/cached.ts';
 import { SqliteStore } from './store/sqlite.ts';
 import type { MailStore } from './store/store.ts';
 import { HARD_MAX_FRAME_BYTES, wsRoute } from './ws/route.ts';
@@ -36,7 +37,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     trustProxy: config.trustProxy,
     bodyLimit: 64 * 1024,
   });
-  const store = options.store ?? SqliteStore.open(config.dataDir);
+  const store = options.store ?? new CachedStore(SqliteStore.open(config.dataDir));
   const registry = new MailboxRegistry(config, options.connector ?? pop3Connector(config), store, app.log);
   const webSessions = new WebSessions(config.sessionLifetimeSeconds * 1000, (s) => {
     void registry.release(s.account);

@@ -19,8 +19,8 @@ export interface StoredMessage {
 }
 
 export interface MailStore {
-  /** Every stored message of the account. */
-  list(account: string): Map<string, StoredMessage>;
+  /** Every stored message of the account; callers only read it. */
+  list(account: string): ReadonlyMap<string, StoredMessage>;
   get(account: string, key: string): StoredMessage | undefined;
   /** Insert or replace summaries; an existing seen flag is kept unless `seen` is given. */
   put(account: string, rows: Array<Omit<StoredMessage, 'seen'> & { seen?: boolean }>): void;
