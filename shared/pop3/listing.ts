@@ -6,8 +6,12 @@ import { decodeText } from './bytes.ts';
  * tabs and may add fields after the last one we need (C0004, C0017, C0021,
  * C0038): split on runs of blanks, read the fields we know, ignore the rest.
  */
-function fields(text: string): string[] {
-  return text.trim().split(/[ \t]+/).filter((field) => field.length > 0);
+const FIRST_TWO_FIELDS = /^[ \t]*([^ \t]+)(?:[ \t]+([^ \t]+))?/;
+
+/** The first two fields of a listing line (one regex: listings run to tens of thousands of lines). */
+function fields(text: string): [string | undefined, string | undefined] {
+  const match = FIRST_TWO_FIELDS.exec(text);
+  return match ? [match[1], match[2]] : [undefined, undefined];
 }
 
 function count(field: string | undefined, what: string, line: string): number {
