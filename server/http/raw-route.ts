@@ -86,7 +86,8 @@ export function rawRoute(app: FastifyInstance, registry: MailboxRegistry, store:
           await release();
         }
       }
-      return reply.send(Readable.from(rest(), { objectMode: false }));
+      // A buffer of a few chunks keeps the POP3 side flowing while the browser reads.
+      return reply.send(Readable.from(rest(), { objectMode: false, highWaterMark: 256 * 1024 }));
     },
   );
 }
