@@ -111,6 +111,13 @@ describe('Pop3Client against Dovecot', () => {
     await client.quit();
   });
 
+  it('C0029: NOOP is answered positively and the session goes on', async () => {
+    const client = await signIn();
+    await client.noop();
+    expect((await client.stat()).count).toBe(fixtures.length);
+    await client.quit();
+  });
+
   it('pipelines TOP for many messages, results in order', async () => {
     const client = await signIn();
     const seen: number[] = [];
