@@ -9,9 +9,14 @@ export const APP_CSP = [
   "default-src 'self'",
   "script-src 'self'",
   // Svelte writes style attributes; no inline script is allowed.
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self'",
+  // The message body is a srcdoc frame, which inherits this policy on top of
+  // its own: remote images, styles and fonts must pass here so that "Show
+  // remote content" can work. Until the person asks, the frame's own policy
+  // allows only data: and blob:; the app itself never loads remote content,
+  // and scripts stay 'self' only.
+  "style-src 'self' 'unsafe-inline' https: http:",
+  "img-src 'self' data: blob: https: http:",
+  "font-src 'self' data: https: http:",
   "connect-src 'self'",
   "worker-src 'self' blob:",
   "frame-src 'self' blob: about:",

@@ -40,3 +40,24 @@ describe('rewriteCss', () => {
     expect(rewriteCss('</@import "x";style><script>', ctx())).not.toMatch(/<\/style/i);
   });
 });
+
+describe('rewriteCss against tricks found in review', () => {
+  const remote = 'http://127.0.0.1:9/leak/x';
+  it.each([
+    ['a quote inside a string does not pair with the next one', `.x{font-family:"it's";background-image:image-set("${remote}" 1x)}`],
+    ['@import without a space', `@import"${remote}";`],
+    ['a scheme without slashes', `i{background-image:image-set("https:127.0.0.1:9/leak/x" 1x)}`],
+    ['escaped colon and slashes', `i{background-image:image-set("http\\:\\/\\/127.0.0.1:9/leak/x" 1x)}`],
+  ])('%s', (_name, css) => {
+    const c = ctx();
+    const out = rewriteCss(css, c);
+    expect(out).not.toMatch(/127\.0\.0\.1/);
+    expect(c.blocked.count).toBeGreaterThan(0);
+  });
+
+  it('leaves strings that are not URLs alone', () => {
+    const c = ctx();
+    expect(rewriteCss(`.x{font-family:"it's a font";content:"http is a word"}`, c)).toBe(`.x{font-family:"it's a font";content:"http is a word"}`);
+    expect(c.blocked.count).toBe(0);
+  });
+});

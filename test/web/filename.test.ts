@@ -15,3 +15,10 @@ describe('file names', () => {
     expect(downloadFileName('Café.pdf')).toBe('Café.pdf');
   });
 });
+
+describe('every hidden character in a file name', () => {
+  it('shows soft hyphens, Mongolian vowel separators, Hangul fillers, tags and interlinear marks', async () => {
+    const { visibleFileName } = await import('../../web/lib/mail/filename.ts');
+    expect(visibleFileName('a\u180Eb\u3164c\u00ADd\u{E0041}e\uFFF9f.exe')).toBe('a[U+180E]b[U+3164]c[U+00AD]d[U+E0041]e[U+FFF9]f.exe');
+  });
+});

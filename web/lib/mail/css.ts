@@ -11,11 +11,17 @@ export interface CssContext {
 // letters, digits and punctuation of a URL are decoded so the rules below see
 // them. Quotes, backslashes and newlines stay escaped to keep strings intact.
 function unescapeUrlChars(css: string): string {
-  return css.replace(/\\([0-9a-f]{1,6})\s?/gi, (m, hex: string) => {
-    const ch = String.fromCodePoint(Math.min(parseInt(hex, 16), 0x10ffff));
-    return /^[a-z0-9:/.()@_-]$/i.test(ch) ? ch : m;
-  });
+  return css
+    .replace(/\\([0-9a-f]{1,6})\s?/gi, (m, hex: string) => {
+      const ch = String.fromCodePoint(Math.min(parseInt(hex, 16), 0x10ffff));
+      return /^[a-z0-9:/.()@_-]$/i.test(ch) ? ch : m;
+    })
+    // "http\:\/\/" is "http://" to a CSS parser.
+    .replace(/\\([g-z:/.()@_-])/gi, '$1');
 }
+
+// A CSS string, escapes included: "it's" is one string, not a quote to pair with the next one.
+const CSS_STRING = /"(?:[^"\\\n]|\\[\s\S])*"|'(?:[^'\\\n]|\\[\s\S])*'/g;
 
 function rewriteUrl(url: string, ctx: CssContext): string | null {
   const trimmed = url.trim();
@@ -39,8 +45,8 @@ function rewriteUrl(url: string, ctx: CssContext): string | null {
  */
 export function rewriteCss(input: string, ctx: CssContext): string {
   let css = unescapeUrlChars(input);
-  css = css.replace(/@import\s+[^;]*;?/gi, (rule) => {
-    const m = /@import\s+(?:url\(\s*)?(['"]?)([^'")\s;]*)\1/i.exec(rule);
+  css = css.replace(/@import\b[^;]*;?/gi, (rule) => {
+    const m = /@import\s*(?:url\(\s*)?(['"]?)([^'")\s;]*)\1/i.exec(rule);
     if (ctx.allowRemote && m?.[2] && isRemoteUrl(m[2])) return rule;
     ctx.blocked.count++;
     return '';
@@ -50,8 +56,8 @@ export function rewriteCss(input: string, ctx: CssContext): string {
     return next === null ? 'none' : `url("${next.replace(/["\\\n\r]/g, '')}")`;
   });
   // Quoted strings that are remote URLs (image-set("…"), src: "…").
-  css = css.replace(/(['"])([^'"]*)\1/g, (whole, _q: string, body: string) => {
-    if (!isRemoteUrl(body) || ctx.allowRemote) return whole;
+  css = css.replace(CSS_STRING, (whole) => {
+    if (!isRemoteUrl(whole.slice(1, -1)) || ctx.allowRemote) return whole;
     ctx.blocked.count++;
     return '""';
   });

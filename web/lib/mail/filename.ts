@@ -1,7 +1,8 @@
-// Characters that reorder or hide text: bidi embeddings, overrides and
-// isolates (U+202E turns "exe.pdf" into "fdp.exe"), marks, zero-width
-// characters and C0/C1 controls.
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/gu;
+// Characters that reorder or hide text: controls, format characters (bidi
+// embeddings, overrides and isolates: U+202E turns "exe.pdf" into "fdp.exe";
+// zero-width characters; soft hyphens; tags), line and paragraph separators,
+// and whatever Unicode says may be ignored when shown (Hangul fillers and the like).
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
 
 function codePointLabel(ch: string): string {
   return `[U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}]`;

@@ -31,6 +31,16 @@ const FORBID_ATTR = [
 
 const LINK_SCHEMES = /^(?:https?:|mailto:)/i;
 
+/** http(s) links must name a host ("http:/path" would resolve against the app); mailto: needs none. */
+function isAbsoluteLink(href: string): boolean {
+  if (/^mailto:/i.test(href)) return true;
+  try {
+    return new URL(href).host !== '' && /^https?:\/\//i.test(href);
+  } catch {
+    return false;
+  }
+}
+
 /** Sanitises a mail's HTML for display in the sandboxed message frame. */
 export function sanitizeHtml(dirty: string, options: SanitizeOptions): SanitizedHtml {
   const purify = DOMPurify(window);
@@ -60,9 +70,9 @@ export function sanitizeHtml(dirty: string, options: SanitizeOptions): Sanitized
     const href = node.getAttribute('href');
     if (href !== null) {
       const h = href.trim();
-      if (h.startsWith('#') && node.tagName === 'A') {
-        // In-message anchors stay in the frame.
-      } else if (LINK_SCHEMES.test(h) && (node.tagName === 'A' || node.tagName === 'AREA')) {
+      // In-message "#anchor" links are dropped: the frame's document has the
+      // app's URL as its base, so following one would load the app in the frame.
+      if (LINK_SCHEMES.test(h) && isAbsoluteLink(h) && (node.tagName === 'A' || node.tagName === 'AREA')) {
         node.setAttribute('target', '_blank');
         node.setAttribute('rel', 'noopener noreferrer');
       } else {
