@@ -14,7 +14,7 @@ export interface Listing {
 }
 
 /** Header block of one message by RETR when the server lacks TOP; the rest is drained, not kept. */
-export async function headerByRetr(conn: Pop3Connection, msg: number): Promise<Uint8Array> {
+async function headerByRetr(conn: Pop3Connection, msg: number): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   let kept = 0;
   for await (const chunk of conn.retr(msg)) {

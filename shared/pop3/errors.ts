@@ -62,7 +62,3 @@ export class Pop3Error extends Error {
     this.delaySeconds = details.delaySeconds;
   }
 }
-
-export function isPop3Error(value: unknown): value is Pop3Error {
-  return value instanceof Pop3Error;
-}

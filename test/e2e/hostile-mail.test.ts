@@ -5,9 +5,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import { startDovecot, type Dovecot } from '../support/dovecot.ts';
-import { launchBrowser, messageFrameSettled, scriptMarkers, watchLeaks } from './support/browser.ts';
+import { messageFrameSettled, openWatchedPage, scriptMarkers } from './support/browser.ts';
 import { startBridge, type Bridge } from './support/bridge.ts';
 
 const HOSTILE = fileURLToPath(new URL('../fixtures/mail/hostile/', import.meta.url));
@@ -16,21 +16,15 @@ const USER = { username: 'mallory', password: 'open sesame 9' };
 
 let dovecot: Dovecot;
 let bridge: Bridge;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 let leaks: string[];
+let closeBrowser: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
   dovecot = await startDovecot({ users: [USER] });
   for (const n of names) await dovecot.deliver(USER.username, readFileSync(join(HOSTILE, `${n}.eml`)));
   bridge = await startBridge({ host: dovecot.host, port: dovecot.plainPort, security: 'plain' });
-  browser = await launchBrowser();
-  context = await browser.newContext();
-  page = await context.newPage();
-  // A stuck step fails with its own name instead of the test's timeout.
-  page.setDefaultTimeout(15_000);
-  leaks = watchLeaks(page).leaks;
+  ({ page, leaks, close: closeBrowser } = await openWatchedPage());
   await page.goto(bridge.url);
   await page.getByLabel('Username').fill(USER.username);
   await page.getByLabel('Password').fill(USER.password);
@@ -40,8 +34,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await context?.close();
-  await browser?.close();
+  await closeBrowser?.();
   await bridge?.stop();
   await dovecot?.stop();
 });

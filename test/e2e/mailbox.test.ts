@@ -5,9 +5,9 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startDovecot, type Dovecot } from '../support/dovecot.ts';
-import { launchBrowser, watchLeaks } from './support/browser.ts';
+import { openWatchedPage } from './support/browser.ts';
 import { startBridge, type Bridge } from './support/bridge.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -18,10 +18,9 @@ const USER = { username: 'alice', password: 'correct horse 7' };
 
 let dovecot: Dovecot;
 let bridge: Bridge;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 let leaks: string[];
+let closeBrowser: (() => Promise<void>) | undefined;
 const fixtures = ['plain', 'html', 'with-attachment', 'dot-lines'];
 
 beforeAll(async () => {
@@ -34,18 +33,12 @@ beforeAll(async () => {
     { host: dovecot.host, port: dovecot.tlsPort, security: 'tls', ca: dovecot.caPem },
     { deleteGraceSeconds: 4 },
   );
-  browser = await launchBrowser();
-  context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 800 } });
-  page = await context.newPage();
-  // A stuck step fails with its own name instead of the test's timeout.
-  page.setDefaultTimeout(15_000);
-  leaks = watchLeaks(page).leaks;
+  ({ page, leaks, close: closeBrowser } = await openWatchedPage({ acceptDownloads: true, viewport: { width: 1280, height: 800 } }));
   await mkdir(SHOTS, { recursive: true });
 }, 120_000);
 
 afterAll(async () => {
-  await context?.close();
-  await browser?.close();
+  await closeBrowser?.();
   await bridge?.stop();
   await dovecot?.stop();
 });

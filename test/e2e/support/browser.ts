@@ -1,4 +1,4 @@
-import { chromium, type Browser, type Page, type Request } from 'playwright-core';
+import { chromium, type Browser, type BrowserContextOptions, type Page, type Request } from 'playwright-core';
 
 /** Debian's Chromium, headless, with nothing that phones home. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -16,6 +16,26 @@ export async function launchBrowser(): Promise<Browser> {
       '--no-first-run',
     ],
   });
+}
+
+/**
+ * A browser with one page whose requests are watched for leaks; a stuck step
+ * fails with its own name (15 s) instead of the test's timeout.
+ */
+export async function openWatchedPage(options: BrowserContextOptions = {}): Promise<{ page: Page; leaks: string[]; close(): Promise<void> }> {
+  const browser = await launchBrowser();
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  const { leaks } = watchLeaks(page);
+  return {
+    page,
+    leaks,
+    async close() {
+      await context.close();
+      await browser.close();
+    },
+  };
 }
 
 function isLoopback(url: string): boolean {
