@@ -1,12 +1,12 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { WebSessions } from './auth/web-sessions.ts';
+import { WebSessions } from './sessions/web-sessions.ts';
 import type { Config } from './config.ts';
-import type { Pop3Connector } from './mailbox/connection.ts';
+import type { Pop3Connector } from './mailbox/mailbox-client.ts';
 import { pop3Connector } from './mailbox/pop3-connector.ts';
 import { MailboxRegistry } from './mailbox/registry.ts';
-import auth from './http/auth.ts';
+import auth from './http/session-cookie.ts';
 import { rawRoute } from './http/raw-route.ts';
 import securityHeaders from './http/security-headers.ts';
 import { sessionRoutes } from './http/session-routes.ts';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { startPop3Server, type Pop3Server } from './pop3d/index.ts';
+import { startPop3Server, type Pop3Server } from './pop3-server/index.ts';
 
 const DEMO_MAIL = fileURLToPath(new URL('./demo/mail', import.meta.url));
 

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
-import { Pop3Client } from '../pop3/client.ts';
-import type { Credentials, Mechanism, Pop3ClientOptions, Pop3Endpoint } from '../pop3/client.ts';
-import { mechanismsFor } from '../pop3/auth.ts';
+import { Pop3Client } from '../pop3-client/client.ts';
+import type { Credentials, Mechanism, Pop3ClientOptions, Pop3Endpoint } from '../pop3-client/client.ts';
+import { mechanismsFor } from '../pop3-client/mechanisms.ts';
 import { Pop3Error } from '../../shared/pop3/index.ts';
 import type { Pop3ErrorCode } from '../../shared/pop3/index.ts';
 

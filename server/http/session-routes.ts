@@ -1,11 +1,11 @@
 import type {} from '@fastify/cookie';
 import type { FastifyInstance } from 'fastify';
 import { SignInRequest, type ErrorCode, type PublicConfig } from '../../shared/api/index.ts';
-import { RateLimiter } from '../auth/rate-limit.ts';
+import { RateLimiter } from '../sessions/rate-limit.ts';
 import type { Config } from '../config.ts';
 import { toApiError } from '../errors.ts';
 import type { MailboxRegistry } from '../mailbox/registry.ts';
-import { COOKIE_NAME } from './auth.ts';
+import { COOKIE_NAME } from './session-cookie.ts';
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
   BAD_REQUEST: 400, AUTH_FAILED: 401, UNAUTHORIZED: 401, NOT_FOUND: 404, MAILDROP_IN_USE: 409,

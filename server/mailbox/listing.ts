@@ -1,4 +1,4 @@
-import type { Pop3Connection } from './connection.ts';
+import type { MailboxClient } from './mailbox-client.ts';
 import { assignKeys, idFromHeader, idFromSharedUid, idFromUid, type ListingEntry } from './keys.ts';
 import { headerBlock, MAX_HEADER_BYTES } from './summary.ts';
 
@@ -14,7 +14,7 @@ export interface Listing {
 }
 
 /** Header block of one message by RETR when the server lacks TOP; the rest is drained, not kept. */
-async function headerByRetr(conn: Pop3Connection, msg: number): Promise<Uint8Array> {
+async function headerByRetr(conn: MailboxClient, msg: number): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   let kept = 0;
   for await (const chunk of conn.retr(msg)) {
@@ -27,7 +27,7 @@ async function headerByRetr(conn: Pop3Connection, msg: number): Promise<Uint8Arr
 }
 
 /** Header blocks of many messages: pipelined TOP n 0, or RETR one by one without TOP. */
-export async function fetchHeaders(conn: Pop3Connection, msgs: number[], onEach: (msg: number, header: Uint8Array | null) => void): Promise<void> {
+export async function fetchHeaders(conn: MailboxClient, msgs: number[], onEach: (msg: number, header: Uint8Array | null) => void): Promise<void> {
   if (msgs.length === 0) return;
   if (conn.capabilities.known && !conn.capabilities.top) {
     for (const m of msgs) onEach(m, await headerByRetr(conn, m));
@@ -46,7 +46,7 @@ export async function fetchHeaders(conn: Pop3Connection, msgs: number[], onEach:
   for (const m of missing) onEach(m, notSupported ? await headerByRetr(conn, m) : null);
 }
 
-export async function buildListing(conn: Pop3Connection): Promise<Listing> {
+export async function buildListing(conn: MailboxClient): Promise<Listing> {
   // Both in one round trip when the server pipelines.
   const [sizes, uids] = await Promise.all([conn.list(), conn.uidl()]);
   const headers = new Map<number, Uint8Array>();

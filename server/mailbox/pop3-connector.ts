@@ -1,6 +1,6 @@
 import type { Config } from '../config.ts';
-import { Pop3Client } from '../pop3/client.ts';
-import type { Pop3Connection, Pop3Connector } from './connection.ts';
+import { Pop3Client } from '../pop3-client/client.ts';
+import type { MailboxClient, Pop3Connector } from './mailbox-client.ts';
 
 /** Connect and log in to a configured server; only configured servers are reachable (no SSRF). */
 export function pop3Connector(config: Config): Pop3Connector {
@@ -17,6 +17,6 @@ export function pop3Connector(config: Config): Pop3Connector {
       client.destroy();
       throw e;
     }
-    return client as unknown as Pop3Connection;
+    return client as unknown as MailboxClient;
   };
 }

@@ -1,6 +1,6 @@
 import type { Config, ServerConfig } from '../config.ts';
 import type { MailStore } from '../store/store.ts';
-import type { Credentials, Pop3Connector } from './connection.ts';
+import type { Credentials, Pop3Connector } from './mailbox-client.ts';
 import { ConnectionLimiter } from './limiter.ts';
 import { MailboxSession, type MailboxOptions } from './session.ts';
 

@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { ApiError, ServerEvent, Summary } from '../../shared/api/index.ts';
 import { BridgeError, toApiError } from '../errors.ts';
 import type { MailStore, StoredMessage } from '../store/store.ts';
-import type { Credentials, Pop3Connection, Pop3Connector } from './connection.ts';
+import type { Credentials, MailboxClient, Pop3Connector } from './mailbox-client.ts';
 import { duplicateSignature } from './keys.ts';
 import type { ConnectionLimiter, Release } from './limiter.ts';
 import { buildListing, fetchHeaders, type Listing } from './listing.ts';
@@ -31,7 +31,7 @@ export interface MailboxOptions {
 type Listener = (event: ServerEvent) => void;
 
 interface OpenConnection {
-  client: Pop3Connection;
+  client: MailboxClient;
   release: Release;
   listing: Listing | null;
   /** Generation of the listing; a key's delete info records the one it was seen in. */
@@ -80,7 +80,7 @@ export class MailboxSession {
   setCredentials(c: Credentials): void { this.credentials = { ...c }; }
 
   /** Take over the connection that verified the sign-in, so the first listing needs no second login. */
-  adopt(client: Pop3Connection, release: Release): void {
+  adopt(client: MailboxClient, release: Release): void {
     this.lastLoginAt = Date.now();
     this.loginDelayMs = (client.capabilities.loginDelay?.seconds ?? 0) * 1000;
     this.attach(client, release);
@@ -112,7 +112,7 @@ export class MailboxSession {
 
   // ------------------------------------------------------------ connection
 
-  private attach(client: Pop3Connection, release: Release): void {
+  private attach(client: MailboxClient, release: Release): void {
     const c: OpenConnection = { client, release, listing: null, gen: 0 };
     this.conn = c;
     client.onClose(() => {
@@ -135,7 +135,7 @@ export class MailboxSession {
     const release = await this.o.limiter.acquire((position) =>
       this.emit({ type: 'syncProgress', phase: 'queued', loaded: 0, total: 0, queuePosition: position }));
     this.emit({ type: 'syncProgress', phase: 'connecting', loaded: 0, total: 0 });
-    let client: Pop3Connection;
+    let client: MailboxClient;
     try {
       client = await this.o.connector(this.o.serverId, this.credentials);
     } catch (e) {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diagnose, formatDiagnosis } from '../../server/doctor/diagnose.ts';
-import { startPop3Server } from '../../server/pop3d/index.ts';
+import { startPop3Server } from '../../server/pop3-server/index.ts';
 import { noCapa } from '../fixtures/quirks.ts';
 import { startDovecot } from '../support/dovecot.ts';
 import type { Dovecot } from '../support/dovecot.ts';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import { startPop3Server, type Pop3Server } from '../../server/pop3d/index.ts';
-import type { Variation } from '../../server/pop3d/index.ts';
+import { startPop3Server, type Pop3Server } from '../../server/pop3-server/index.ts';
+import type { Variation } from '../../server/pop3-server/index.ts';
 import { expireZero, noTop, noUidl, combine, noCapa } from '../fixtures/quirks.ts';
 import { TestBrowser } from '../server/client.ts';
 import { startBridge } from '../server/harness.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startPop3Server, type Pop3Server } from '../../server/pop3d/index.ts';
+import { startPop3Server, type Pop3Server } from '../../server/pop3-server/index.ts';
 import { TestBrowser } from '../server/client.ts';
 import { listeningUrl } from '../support/popbridge-process.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apopDigest, chooseMechanism, cramMd5Response, mechanismsFor } from '../../server/pop3/auth.ts';
+import { apopDigest, chooseMechanism, cramMd5Response, mechanismsFor } from '../../server/pop3-client/mechanisms.ts';
 import { UNKNOWN_CAPABILITIES, parseCapabilities, parseStatusLine } from '../../shared/pop3/index.ts';
 
 const greeting = (text: string) => parseStatusLine(new TextEncoder().encode(`+OK ${text}\r\n`));

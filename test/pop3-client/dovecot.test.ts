@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Pop3Client } from '../../server/pop3/client.ts';
-import type { Mechanism, Pop3Endpoint } from '../../server/pop3/client.ts';
+import { Pop3Client } from '../../server/pop3-client/client.ts';
+import type { Mechanism, Pop3Endpoint } from '../../server/pop3-client/client.ts';
 import { Pop3Error } from '../../shared/pop3/index.ts';
 import { failure } from './failure.ts';
 import { startDovecot } from '../support/dovecot.ts';

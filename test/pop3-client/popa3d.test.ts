@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Pop3Client } from '../../server/pop3/client.ts';
-import type { Pop3Endpoint } from '../../server/pop3/client.ts';
+import { Pop3Client } from '../../server/pop3-client/client.ts';
+import type { Pop3Endpoint } from '../../server/pop3-client/client.ts';
 import { Pop3Error } from '../../shared/pop3/index.ts';
 import { startPopa3d } from '../support/popa3d.ts';
 import type { Popa3d } from '../support/popa3d.ts';

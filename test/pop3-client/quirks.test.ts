@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Pop3Client } from '../../server/pop3/client.ts';
-import type { Pop3ClientOptions, Pop3Endpoint } from '../../server/pop3/client.ts';
-import { startPop3Server } from '../../server/pop3d/index.ts';
-import type { Pop3Server, Variation } from '../../server/pop3d/index.ts';
+import { Pop3Client } from '../../server/pop3-client/client.ts';
+import type { Pop3ClientOptions, Pop3Endpoint } from '../../server/pop3-client/client.ts';
+import { startPop3Server } from '../../server/pop3-server/index.ts';
+import type { Pop3Server, Variation } from '../../server/pop3-server/index.ts';
 import { Pop3Error } from '../../shared/pop3/index.ts';
 import { failure } from './failure.ts';
 import * as quirks from '../fixtures/quirks.ts';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import { startPop3Server, type Pop3Server } from '../../server/pop3d/index.ts';
-import type { Variation } from '../../server/pop3d/index.ts';
-import { Pop3Client } from '../../server/pop3/client.ts';
+import { startPop3Server, type Pop3Server } from '../../server/pop3-server/index.ts';
+import type { Variation } from '../../server/pop3-server/index.ts';
+import { Pop3Client } from '../../server/pop3-client/client.ts';
 import { dropAfterQuitBeforeReply, dropBeforeUpdate, duplicateUids } from '../fixtures/quirks.ts';
 import { TestBrowser, type Tab } from './client.ts';
 import { startBridge } from './harness.ts';

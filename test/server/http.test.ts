@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { afterEach, describe, expect, test } from 'vitest';
 import { buildApp } from '../../server/app.ts';
 import { attachmentDisposition } from '../../server/http/raw-route.ts';
-import { startPop3Server, type Pop3Server } from '../../server/pop3d/index.ts';
+import { startPop3Server, type Pop3Server } from '../../server/pop3-server/index.ts';
 import { inUse } from '../fixtures/quirks.ts';
 import { freePort } from '../support/free-port.ts';
 import { TestBrowser } from './client.ts';

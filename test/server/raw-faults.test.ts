@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import { startPop3Server, type Pop3Server } from '../../server/pop3d/index.ts';
+import { startPop3Server, type Pop3Server } from '../../server/pop3-server/index.ts';
 import { dropMidRetr } from '../fixtures/quirks.ts';
 import { TestBrowser } from './client.ts';
 import { startBridge } from './harness.ts';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startPop3Server, type Pop3Server } from '../../server/pop3d/index.ts';
+import { startPop3Server, type Pop3Server } from '../../server/pop3-server/index.ts';
 import { TestBrowser, type Tab } from './client.ts';
 import { startBridge } from './harness.ts';
 import { testMessage } from './mail.ts';

@@ -13,13 +13,13 @@ import {
 } from '../../shared/pop3/index.ts';
 import { MAX_COMMAND_LENGTH } from '../../shared/pop3/index.ts';
 import type { Capabilities, Command, StatusReply } from '../../shared/pop3/index.ts';
-import { Pop3Connection } from './connection.ts';
-import type { ConnectionOptions, Pop3Endpoint, ReplyHandler } from './connection.ts';
-import { apopDigest, chooseMechanism, cramMd5Response, saslLoginResponse, saslPlain } from './auth.ts';
-import type { Credentials, Mechanism } from './auth.ts';
+import { Pop3Transport } from './transport.ts';
+import type { ConnectionOptions, Pop3Endpoint, ReplyHandler } from './transport.ts';
+import { apopDigest, chooseMechanism, cramMd5Response, saslLoginResponse, saslPlain } from './mechanisms.ts';
+import type { Credentials, Mechanism } from './mechanisms.ts';
 
-export type { Pop3Endpoint, Security } from './connection.ts';
-export type { Credentials, Mechanism } from './auth.ts';
+export type { Pop3Endpoint, Security } from './transport.ts';
+export type { Credentials, Mechanism } from './mechanisms.ts';
 export type Pop3ClientOptions = ConnectionOptions;
 
 /** A reply with its multi-line body collected, for replies known to be small. */
@@ -38,13 +38,13 @@ export class Pop3Client {
   authMechanism: Mechanism | undefined;
 
   private constructor(
-    private readonly connection: Pop3Connection,
+    private readonly connection: Pop3Transport,
     readonly greeting: StatusReply,
   ) {}
 
   /** Connects, reads the greeting and CAPA, and for `starttls` switches to TLS (never falling back to clear text). */
   static async connect(endpoint: Pop3Endpoint, options: Pop3ClientOptions = {}): Promise<Pop3Client> {
-    const { connection, greeting } = await Pop3Connection.open(endpoint, options);
+    const { connection, greeting } = await Pop3Transport.open(endpoint, options);
     const client = new Pop3Client(connection, greeting);
     try {
       await client.refreshCapabilities();
@@ -369,7 +369,7 @@ export class Pop3Client {
           data: (chunk) => {
             queue.push(chunk);
             queued += chunk.length;
-            if (queued > Pop3Connection.STREAM_HIGH_WATER) connection.setPaused(true);
+            if (queued > Pop3Transport.STREAM_HIGH_WATER) connection.setPaused(true);
             notify();
           },
           end: () => {
@@ -389,7 +389,7 @@ export class Pop3Client {
             const chunk = queue.length > 1 ? concatBytes(queue.splice(0, queue.length)) : queue.shift();
             if (chunk !== undefined) {
               queued -= chunk.length;
-              if (queued <= Pop3Connection.STREAM_HIGH_WATER / 2) connection.setPaused(false);
+              if (queued <= Pop3Transport.STREAM_HIGH_WATER / 2) connection.setPaused(false);
               return { value: chunk, done: false };
             }
             if (failure !== undefined) throw failure;

@@ -16,11 +16,15 @@ export interface Pop3Endpoint {
 }
 
 export interface ConnectionOptions {
+  /** TCP (and implicit TLS) set-up; default 10 s. */
   connectTimeoutMs?: number;
+  /** From connect to the greeting line; default 15 s. */
   greetingTimeoutMs?: number;
-  /** Longest silence while a reply is awaited; a reply must also keep a minimal pace. */
+  /** Longest silence while a reply is awaited (default 30 s); a reply must also keep a minimal pace. */
   commandTimeoutMs?: number;
+  /** Largest multi-line reply accepted (default 64 MiB, shared/pop3 DEFAULT_MAX_BODY_SIZE). */
   maxMessageSize?: number;
+  /** Most commands in flight when the server pipelines (default 1024). */
   pipelineWindow?: number;
 }
 
@@ -77,7 +81,7 @@ function connectError(error: NodeJS.ErrnoException, endpoint: Pop3Endpoint, secu
  * the sans-I/O protocol core. It writes what the core allows, feeds it what
  * the server sends, and hands each event to the handler of its command.
  */
-export class Pop3Connection {
+export class Pop3Transport {
   readonly protocol: Pop3Protocol;
   private socket: net.Socket;
   private readonly handlers = new Map<number, ReplyHandler>();
@@ -104,10 +108,10 @@ export class Pop3Connection {
   }
 
   /** Opens the TCP (and, for `tls`, TLS) connection and reads the greeting. */
-  static async open(endpoint: Pop3Endpoint, options: ConnectionOptions = {}): Promise<{ connection: Pop3Connection; greeting: StatusReply }> {
+  static async open(endpoint: Pop3Endpoint, options: ConnectionOptions = {}): Promise<{ connection: Pop3Transport; greeting: StatusReply }> {
     const secure = endpoint.security === 'tls';
     const socket = await connectSocket(endpoint, secure, options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs);
-    const connection = new Pop3Connection(socket, secure, endpoint, options);
+    const connection = new Pop3Transport(socket, secure, endpoint, options);
     const greeting = await connection.readGreeting(options.greetingTimeoutMs ?? DEFAULTS.greetingTimeoutMs);
     return { connection, greeting };
   }

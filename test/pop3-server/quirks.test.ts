@@ -2,7 +2,7 @@
 // documented, so client tests built on them test what they claim.
 
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startPop3Server, type Pop3Server, type Pop3ServerOptions } from '../../server/pop3d/index.ts';
+import { startPop3Server, type Pop3Server, type Pop3ServerOptions } from '../../server/pop3-server/index.ts';
 import {
   barePlus, combine, dribble, dropAfterQuitBeforeReply, dropBeforeUpdate, dropMidRetr, duplicateUids,
   expireZero, inUse, loginDelay, lowercaseOk, noCapa, noGreeting, noTop, noUidl, overlongLine,

@@ -4,7 +4,7 @@
 
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startPop3Server, type Pop3Server } from '../../server/pop3d/index.ts';
+import { startPop3Server, type Pop3Server } from '../../server/pop3-server/index.ts';
 import { RawConnection } from './raw-client.ts';
 
 let server: Pop3Server;

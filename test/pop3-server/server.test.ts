@@ -3,7 +3,7 @@
 
 import { createHash, createHmac } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startPop3Server, type Pop3Server, type Pop3ServerOptions } from '../../server/pop3d/index.ts';
+import { startPop3Server, type Pop3Server, type Pop3ServerOptions } from '../../server/pop3-server/index.ts';
 import { selfSignedCertificate } from './certificate.ts';
 import { RawConnection } from './raw-client.ts';
 

@@ -1,7 +1,7 @@
 import type {} from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { WebSession, WebSessions } from '../auth/web-sessions.ts';
+import type { WebSession, WebSessions } from '../sessions/web-sessions.ts';
 
 export const COOKIE_NAME = 'popbridge_session';
 

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Maildrop, Pop3dError, startPop3Server } from '../../server/pop3d/index.ts';
+import { Maildrop, Pop3dError, startPop3Server } from '../../server/pop3-server/index.ts';
 import { RawConnection } from './raw-client.ts';
 
 let dir = '';

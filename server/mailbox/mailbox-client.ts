@@ -1,10 +1,13 @@
 import type { Capabilities } from '../../shared/pop3/capabilities.ts';
+import type { Credentials } from '../pop3-client/mechanisms.ts';
+
+export type { Credentials };
 
 /**
- * The part of server/pop3/client.ts Pop3Client a mailbox session uses. Kept
+ * The part of server/pop3-client/client.ts Pop3Client a mailbox session uses. Kept
  * as an interface so the session code names exactly what it relies on.
  */
-export interface Pop3Connection {
+export interface MailboxClient {
   readonly capabilities: Capabilities;
   readonly closed: boolean;
   list(): Promise<Array<{ msg: number; size: number }>>;
@@ -18,7 +21,5 @@ export interface Pop3Connection {
   onClose(listener: (error?: Error) => void): void;
 }
 
-export interface Credentials { username: string; password: string }
-
 /** Opens a connection and logs in; rejects with a Pop3Error. */
-export type Pop3Connector = (serverId: string, credentials: Credentials) => Promise<Pop3Connection>;
+export type Pop3Connector = (serverId: string, credentials: Credentials) => Promise<MailboxClient>;

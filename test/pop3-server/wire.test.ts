@@ -1,7 +1,7 @@
 // Message bytes on the wire: CRLF normalisation, TOP slices, byte-stuffing.
 
 import { describe, expect, it } from 'vitest';
-import { dotStuffed, normaliseCrlf, topOf } from '../../server/pop3d/index.ts';
+import { dotStuffed, normaliseCrlf, topOf } from '../../server/pop3-server/index.ts';
 
 describe('normaliseCrlf', () => {
   it.each([
