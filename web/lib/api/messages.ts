@@ -45,7 +45,7 @@ export function errorText(error: { code: AppError['code']; facts?: ErrorFacts })
     text += ` (about ${minutes(retryAfterSeconds)} min)`;
   }
   if (limit !== undefined && (error.code === 'TOO_LARGE' || error.code === 'FRAME_TOO_LARGE')) {
-    text += ` (the limit is ${formatSize(limit)})`;
+    text += ` The limit is ${formatSize(limit)}.`;
   }
   // The server's words are shown as its own, after ours; they are never parsed.
   if (serverText) text += ` The mail server said: “${serverText}”`;
