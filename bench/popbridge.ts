@@ -158,13 +158,13 @@ export class BenchBrowser {
           while (byIndex.has(top)) top++;
           if (first50 < 0 && top >= Math.min(50, total)) first50 = performance.now() - t0;
         } else if (m.type === 'syncFailed') {
-          clearTimeout(timer); off(); reject(new Error(`BENCH_SYNC_FAILED: ${m.error.code} ${m.error.message}`));
+          clearTimeout(timer); off(); reject(new Error(`BENCH_SYNC_FAILED: ${m.error.code}`));
         } else if (m.type === 'syncDone') {
           clearTimeout(timer); off();
           if (first50 < 0) first50 = performance.now() - t0;
           resolve({ first50, all: performance.now() - t0, total: m.total, summaries, phases });
         } else if (m.type === 'reply' && m.error) {
-          clearTimeout(timer); off(); reject(new Error(`BENCH_SYNC_REFUSED: ${m.error.code} ${m.error.message}`));
+          clearTimeout(timer); off(); reject(new Error(`BENCH_SYNC_REFUSED: ${m.error.code}`));
         }
       });
       this.ws!.send(JSON.stringify({ type: 'sync', id: String(++this.seq), refresh }));

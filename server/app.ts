@@ -6,6 +6,7 @@ import type { Config } from './config.ts';
 import type { Pop3Connector } from './mailbox/mailbox-client.ts';
 import { pop3Connector } from './mailbox/pop3-connector.ts';
 import { MailboxRegistry } from './mailbox/registry.ts';
+import errorHandler, { notFound } from './http/errors.ts';
 import auth from './http/session-cookie.ts';
 import { rawRoute } from './http/raw-route.ts';
 import securityHeaders from './http/security-headers.ts';
@@ -44,6 +45,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   });
   app.decorate('webSessions', webSessions);
 
+  await app.register(errorHandler);
   await app.register(securityHeaders);
   await app.register(fastifyCookie);
   await app.register(auth);
@@ -53,7 +55,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   rawRoute(app, registry, store);
   wsRoute(app, config, registry);
   if (!(await registerStatic(app, config.webRoot))) {
-    app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: { code: 'NOT_FOUND', message: 'No such route.' } }));
+    app.setNotFoundHandler(notFound);
   }
 
   app.addHook('onClose', async () => {

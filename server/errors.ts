@@ -1,35 +1,60 @@
 import type { ApiError, ErrorCode } from '../shared/api/index.ts';
-import { ErrorCode as ErrorCodeSchema } from '../shared/api/index.ts';
+import { isPop3Error } from './pop3-client/errors.ts';
+import type { Pop3ErrorCode } from './pop3-client/errors.ts';
 
-/** An error the bridge reports to the browser with a stable code. */
+/** What an error tells the browser besides its code: facts, never sentences (the web app has the words). */
+export type ErrorFacts = Omit<ApiError, 'code'>;
+
+/**
+ * An error the bridge reports to the browser with a stable code. `new
+ * BridgeError(code, facts?)`; the Error message is the code, for logs.
+ */
 export class BridgeError extends Error {
-  constructor(readonly code: ErrorCode, message: string, readonly retryAfterSeconds?: number) {
-    super(message);
-    this.name = 'BridgeError';
+  override readonly name = 'BridgeError';
+  constructor(readonly code: ErrorCode, readonly facts: ErrorFacts = {}) {
+    super(code);
   }
 }
 
-const SIGN_IN_MESSAGES: Partial<Record<ErrorCode, string>> = {
-  AUTH_FAILED: 'The mail server refused this username or password.',
-  MAILDROP_IN_USE: 'Another program is using this mailbox right now; close it or wait a minute and try again.',
-  LOGIN_DELAY: 'The mail server asks to wait before signing in again.',
-  TIMEOUT: 'The mail server did not answer in time; try again later.',
-  TLS: 'A secure connection to the mail server could not be set up (TLS handshake or certificate).',
-  CONNECT_FAILED: 'The mail server cannot be reached.',
+/**
+ * Every POP3 code, as the API reports it. A Record, so a new POP3 code does
+ * not compile until someone decides what the browser sees.
+ */
+export const API_CODE_FOR_POP3: Readonly<Record<Pop3ErrorCode, ErrorCode>> = {
+  // The bridge misused its own POP3 client, or a credential cannot travel in a command line.
+  BAD_STATE: 'INTERNAL',
+  INVALID_ARGUMENT: 'BAD_REQUEST',
+  AUTH_FAILED: 'AUTH_FAILED',
+  MAILDROP_IN_USE: 'MAILDROP_IN_USE',
+  LOGIN_DELAY: 'LOGIN_DELAY',
+  TEMPORARY: 'TEMPORARY',
+  PERMANENT: 'PERMANENT',
+  PROTOCOL: 'PROTOCOL',
+  UNEXPECTED_END: 'CONNECTION_CLOSED',
+  TOO_LARGE: 'TOO_LARGE',
+  NOT_SUPPORTED: 'NOT_SUPPORTED',
+  STLS_UNAVAILABLE: 'STLS_UNAVAILABLE',
+  NO_SAFE_MECHANISM: 'NO_SAFE_MECHANISM',
+  COMMAND_FAILED: 'COMMAND_FAILED',
+  TIMEOUT: 'TIMEOUT',
+  TLS: 'TLS',
+  CONNECT_FAILED: 'CONNECT_FAILED',
+  CONNECTION_CLOSED: 'CONNECTION_CLOSED',
 };
 
-/** Any thrown value as an API error; Pop3Error codes pass through where the API has them. */
+/** Longest server text passed on (the schema's bound); a status line may be longer. */
+const MAX_SERVER_TEXT = 512;
+
+/** Any thrown value as an API error: a code and its facts. Anything unknown is INTERNAL. */
 export function toApiError(e: unknown): ApiError {
-  if (e instanceof BridgeError) {
-    return { code: e.code, message: e.message, ...(e.retryAfterSeconds !== undefined ? { retryAfterSeconds: e.retryAfterSeconds } : {}) };
+  if (e instanceof BridgeError) return { code: e.code, ...e.facts };
+  if (isPop3Error(e)) {
+    return {
+      code: API_CODE_FOR_POP3[e.code],
+      ...(e.serverText ? { serverText: e.serverText.slice(0, MAX_SERVER_TEXT) } : {}),
+      ...(e.delaySeconds !== undefined ? { retryAfterSeconds: Math.ceil(e.delaySeconds) } : {}),
+      ...(e.limit !== undefined ? { limit: e.limit } : {}),
+    };
   }
-  const err = e as { code?: unknown; message?: unknown; delaySeconds?: unknown; name?: unknown };
-  if (err && err.name === 'Pop3Error' && typeof err.code === 'string') {
-    const parsed = ErrorCodeSchema.safeParse(err.code);
-    const code: ErrorCode = parsed.success ? parsed.data : 'INTERNAL';
-    const message = SIGN_IN_MESSAGES[code] ?? (typeof err.message === 'string' ? err.message : 'Mail server error');
-    const retry = typeof err.delaySeconds === 'number' ? { retryAfterSeconds: Math.ceil(err.delaySeconds) } : {};
-    return { code, message, ...retry };
-  }
-  return { code: 'INTERNAL', message: 'Unexpected error in the bridge; the server log has details.' };
+  return { code: 'INTERNAL' };
 }

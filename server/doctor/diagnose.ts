@@ -2,8 +2,9 @@ import { performance } from 'node:perf_hooks';
 import { Pop3Client } from '../pop3-client/client.ts';
 import type { Credentials, Mechanism, Pop3ClientOptions, Pop3Endpoint } from '../pop3-client/client.ts';
 import { mechanismsFor } from '../pop3-client/mechanisms.ts';
-import { Pop3Error } from '../../shared/pop3/index.ts';
-import type { Pop3ErrorCode } from '../../shared/pop3/index.ts';
+import { Pop3RemoteError } from '../../shared/pop3/index.ts';
+import { isPop3Error } from '../pop3-client/errors.ts';
+import type { Pop3ErrorCode } from '../pop3-client/errors.ts';
 
 export interface CertificateInfo {
   subject: string;
@@ -104,7 +105,7 @@ export async function diagnose(endpoint: Pop3Endpoint, credentials: Credentials 
     diagnosis.ok = true;
   } catch (error) {
     client?.destroy();
-    const failure = error instanceof Pop3Error ? error : new Pop3Error('PROTOCOL', String(error));
+    const failure = isPop3Error(error) ? error : new Pop3RemoteError('PROTOCOL', String(error), { cause: error });
     diagnosis.error = { code: failure.code, message: failure.message, advice: ADVICE[failure.code] ?? 'See the message above.' };
   }
   return diagnosis;

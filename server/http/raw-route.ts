@@ -1,10 +1,10 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { MessageKey } from '../../shared/api/index.ts';
-import { toApiError } from '../errors.ts';
+import { Pop3RemoteError } from '../../shared/pop3/index.ts';
+import { BridgeError } from '../errors.ts';
 import type { MailboxRegistry } from '../mailbox/registry.ts';
 import type { MailStore } from '../store/store.ts';
-import { statusFor } from './session-routes.ts';
 
 /** Longest file name offered for download. */
 const MAX_FILENAME = 120;
@@ -37,9 +37,9 @@ export function rawRoute(app: FastifyInstance, registry: MailboxRegistry, store:
     async (req, reply) => {
       const session = req.webSession!;
       const key = MessageKey.safeParse(req.params.key);
-      if (!key.success) return reply.code(400).send({ error: { code: 'BAD_REQUEST', message: 'Malformed message key.' } });
+      if (!key.success) throw new BridgeError('BAD_REQUEST');
       const mailbox = registry.get(session.account);
-      if (!mailbox) return reply.code(401).send({ error: { code: 'SESSION_EXPIRED', message: 'The session has ended; sign in again.' } });
+      if (!mailbox) throw new BridgeError('SESSION_EXPIRED');
       const download = req.query.download === '1';
       // Every header is settled before the RETR starts: once it has, the mailbox waits for this body.
       reply.header('content-type', download ? 'application/octet-stream' : 'message/rfc822');
@@ -58,13 +58,11 @@ export function rawRoute(app: FastifyInstance, registry: MailboxRegistry, store:
         // Read the first chunk before any byte goes out, so a RETR failure is a clean HTTP error.
         first = await it.next();
       } catch (e) {
-        reply.removeHeader('content-disposition');
-        reply.removeHeader('content-type');
-        const error = toApiError(e);
-        if ((e as { code?: string }).code === 'COMMAND_FAILED') {
-          return reply.code(404).send({ error: { code: 'MESSAGE_GONE', message: 'This message is no longer on the server.' } });
+        // A -ERR to RETR: the message left the server since the listing.
+        if (e instanceof Pop3RemoteError && e.code === 'COMMAND_FAILED') {
+          throw new BridgeError('MESSAGE_GONE', e.serverText ? { serverText: e.serverText.slice(0, 512) } : {});
         }
-        return reply.code(error.code === 'MESSAGE_GONE' ? 404 : statusFor(error.code)).send({ error });
+        throw e;
       }
       // A browser that goes away, even before the body starts, must release the mailbox.
       let released = false;

@@ -1,6 +1,7 @@
 import type {} from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { BridgeError } from '../errors.ts';
 import type { WebSession, WebSessions } from '../sessions/web-sessions.ts';
 
 export const COOKIE_NAME = 'popbridge_session';
@@ -12,7 +13,7 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     webSessions: WebSessions;
-    /** preHandler that answers 401 without a valid session. */
+    /** preHandler that refuses a request without a valid session (UNAUTHORIZED). */
     requireSession: (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
   }
 }
@@ -22,10 +23,8 @@ async function auth(app: FastifyInstance): Promise<void> {
   app.addHook('onRequest', async (req) => {
     req.webSession = app.webSessions.get(req.cookies[COOKIE_NAME]);
   });
-  app.decorate('requireSession', async (req: FastifyRequest, reply: FastifyReply) => {
-    if (!req.webSession) {
-      await reply.code(401).send({ error: { code: 'UNAUTHORIZED', message: 'Sign in first.' } });
-    }
+  app.decorate('requireSession', async (req: FastifyRequest) => {
+    if (!req.webSession) throw new BridgeError('UNAUTHORIZED');
   });
 }
 

@@ -1,3 +1,4 @@
+import { Pop3RemoteError } from '../../shared/pop3/index.ts';
 import type { MailboxClient } from './mailbox-client.ts';
 import { assignKeys, idFromHeader, idFromSharedUid, idFromUid, type ListingEntry } from './keys.ts';
 import { headerBlock, MAX_HEADER_BYTES } from './summary.ts';
@@ -61,17 +62,17 @@ export async function buildListing(conn: MailboxClient): Promise<Listing> {
     await fetchHeaders(conn, shared, (msg, h) => { if (h) headers.set(msg, headerBlock(h)); });
     items = sizes.map((s) => {
       const uid = byMsg.get(s.msg);
-      if (uid === undefined) throw Object.assign(new Error(`UIDL lacks message ${s.msg}`), { name: 'Pop3Error', code: 'PROTOCOL' });
+      if (uid === undefined) throw new Pop3RemoteError('PROTOCOL', `UIDL lacks message ${s.msg}`);
       if ((uses.get(uid) ?? 0) === 1) return { msg: s.msg, size: s.size, id: idFromUid(uid), base: idFromUid(uid) };
       const h = headers.get(s.msg);
-      if (!h) throw Object.assign(new Error(`no header block for message ${s.msg}`), { name: 'Pop3Error', code: 'PROTOCOL' });
+      if (!h) throw new Pop3RemoteError('PROTOCOL', `no header block for message ${s.msg}`);
       return { msg: s.msg, size: s.size, id: idFromSharedUid(uid, h, s.size), base: idFromUid(uid) };
     });
   } else {
     await fetchHeaders(conn, sizes.map((s) => s.msg), (msg, h) => { if (h) headers.set(msg, headerBlock(h)); });
     items = sizes.map((s) => {
       const h = headers.get(s.msg);
-      if (!h) throw Object.assign(new Error(`no header block for message ${s.msg}`), { name: 'Pop3Error', code: 'PROTOCOL' });
+      if (!h) throw new Pop3RemoteError('PROTOCOL', `no header block for message ${s.msg}`);
       const id = idFromHeader(h, s.size);
       return { msg: s.msg, size: s.size, id, base: id };
     });

@@ -1,4 +1,5 @@
 import type { Config } from '../config.ts';
+import { BridgeError } from '../errors.ts';
 import { Pop3Client } from '../pop3-client/client.ts';
 import type { MailboxClient, Pop3Connector } from './mailbox-client.ts';
 
@@ -6,7 +7,7 @@ import type { MailboxClient, Pop3Connector } from './mailbox-client.ts';
 export function pop3Connector(config: Config): Pop3Connector {
   return async (serverId, credentials) => {
     const server = config.servers.find((s) => s.id === serverId);
-    if (!server) throw Object.assign(new Error(`unknown server ${serverId}`), { name: 'Pop3Error', code: 'CONNECT_FAILED' });
+    if (!server) throw new BridgeError('CONNECT_FAILED');
     const client = await Pop3Client.connect(
       { host: server.host, port: server.port, security: server.security, ...(server.ca ? { ca: server.ca } : {}) },
       config.pop3Timeouts,

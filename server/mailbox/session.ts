@@ -103,7 +103,7 @@ export class MailboxSession {
   }
 
   private run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.closed) return Promise.reject(new BridgeError('SESSION_EXPIRED', 'The session has ended; sign in again.'));
+    if (this.closed) return Promise.reject(new BridgeError('SESSION_EXPIRED'));
     clearTimeout(this.idleTimer);
     const p = this.chain.then(fn);
     this.chain = p.then(() => this.armIdle(), () => this.armIdle());
@@ -126,11 +126,11 @@ export class MailboxSession {
   }
 
   private async open(): Promise<OpenConnection> {
-    if (!this.credentials) throw new BridgeError('SESSION_EXPIRED', 'The session has ended; sign in again.');
+    if (!this.credentials) throw new BridgeError('SESSION_EXPIRED');
     const wait = this.loginDelayLeftMs();
     if (wait > 0) {
       const s = Math.ceil(wait / 1000);
-      throw new BridgeError('LOGIN_DELAY', `The mail server allows a new login in ${s} s.`, s);
+      throw new BridgeError('LOGIN_DELAY', { retryAfterSeconds: s });
     }
     const release = await this.o.limiter.acquire((position) =>
       this.emit({ type: 'syncProgress', phase: 'queued', loaded: 0, total: 0, queuePosition: position }));
@@ -190,8 +190,7 @@ export class MailboxSession {
           const wait = this.loginDelayLeftMs();
           if (wait > 0) {
             const seconds = Math.ceil(wait / 1000);
-            this.emit({ type: 'mailboxNotice', notice: 'LOGIN_DELAY', seconds,
-              message: `The mail server allows a new login in ${seconds} s; showing the mailbox as of the last login.` });
+            this.emit({ type: 'mailboxNotice', notice: 'LOGIN_DELAY', seconds });
             refresh = false;
           } else {
             await this.closeConnection();
@@ -239,11 +238,9 @@ export class MailboxSession {
     const expire = this.conn?.client.capabilities.expire;
     if (!expire || expire.days === 'NEVER') return [];
     if (expire.days === 0) {
-      return [{ type: 'mailboxNotice', notice: 'EXPIRE_ON_READ', days: 0,
-        message: 'This mail server deletes a message once it has been opened (EXPIRE 0). Opening a message removes it from the server.' }];
+      return [{ type: 'mailboxNotice', notice: 'EXPIRE_ON_READ', days: 0 }];
     }
-    return [{ type: 'mailboxNotice', notice: 'EXPIRE_DAYS', days: expire.days,
-      message: `This mail server deletes messages ${expire.days} days after they are first opened.` }];
+    return [{ type: 'mailboxNotice', notice: 'EXPIRE_DAYS', days: expire.days }];
   }
 
   private replay(to: Listener): void {
@@ -363,8 +360,7 @@ export class MailboxSession {
       this.emit({ type: 'deletionCommitted', keys: committed });
     }
     if (failed.length) {
-      this.emit({ type: 'deletionFailed', keys: failed, error: {
-        code: 'CONNECTION_CLOSED', message: 'The connection dropped before the server confirmed the delete; these messages are still there.' } });
+      this.emit({ type: 'deletionFailed', keys: failed, error: { code: 'CONNECTION_CLOSED' } });
     }
   }
 
@@ -381,7 +377,7 @@ export class MailboxSession {
 
   /** Mark for deletion; nothing is sent until the commit, so undo needs no RSET. */
   markDelete(keys: string[]): string[] {
-    if (!this.view) throw new BridgeError('BAD_REQUEST', 'Sync the mailbox before deleting.');
+    if (!this.view) throw new BridgeError('BAD_REQUEST');
     const accepted: string[] = [];
     for (const k of keys) {
       const t = this.view.targets.get(k);
@@ -389,7 +385,7 @@ export class MailboxSession {
       this.pending.set(k, t);
       accepted.push(k);
     }
-    if (accepted.length === 0) throw new BridgeError('MESSAGE_GONE', 'None of these messages is in the mailbox any more.');
+    if (accepted.length === 0) throw new BridgeError('MESSAGE_GONE');
     this.emit({ type: 'deletionPending', keys: [...this.pending.keys()] });
     this.armGrace();
     return accepted;
@@ -444,12 +440,12 @@ export class MailboxSession {
       const e = listing.byKey.get(key);
       if (!e) {
         const idStillThere = listing.entries.some((x) => x.base === target.base);
-        if (idStillThere) failures.set(key, { code: 'AMBIGUOUS_MESSAGE', message: 'Messages with the same id changed on the server; refresh and delete again.' });
+        if (idStillThere) failures.set(key, { code: 'AMBIGUOUS_MESSAGE' });
         else committed.push(key); // already gone from the server
         continue;
       }
       if (e.size !== target.size || duplicateSignature(listing.entries, e) !== target.signature) {
-        failures.set(key, { code: 'AMBIGUOUS_MESSAGE', message: 'This message cannot be told apart from another one with the same id any more; refresh and delete again.' });
+        failures.set(key, { code: 'AMBIGUOUS_MESSAGE' });
         continue;
       }
       try {
@@ -520,7 +516,7 @@ export class MailboxSession {
     this.run(async () => {
       const c = await this.ensureListing();
       const e = c.listing!.byKey.get(key);
-      if (!e) throw new BridgeError('MESSAGE_GONE', 'This message is no longer on the server.');
+      if (!e) throw new BridgeError('MESSAGE_GONE');
       const it = c.client.retr(e.msg)[Symbol.asyncIterator]();
       async function* body(): AsyncGenerator<Uint8Array> {
         let finished = false;

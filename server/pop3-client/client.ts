@@ -1,5 +1,5 @@
 import {
-  Pop3Error,
+  Pop3RemoteError,
   UNKNOWN_CAPABILITIES,
   apopTimestamp,
   concatBytes,
@@ -12,7 +12,9 @@ import {
   splitLines,
 } from '../../shared/pop3/index.ts';
 import { MAX_COMMAND_LENGTH } from '../../shared/pop3/index.ts';
-import type { Capabilities, Command, StatusReply } from '../../shared/pop3/index.ts';
+import type { Capabilities, Command, SaslResponse, StatusReply } from '../../shared/pop3/index.ts';
+import { Pop3TransportError } from './errors.ts';
+import type { AnyPop3Error } from './errors.ts';
 import { Pop3Transport } from './transport.ts';
 import type { ConnectionOptions, Pop3Endpoint, ReplyHandler } from './transport.ts';
 import { apopDigest, chooseMechanism, cramMd5Response, saslLoginResponse, saslPlain } from './mechanisms.ts';
@@ -52,12 +54,12 @@ export class Pop3Client {
         if (!client.capabilities.stls) {
           // Some servers offer STLS without CAPA; ask anyway, and refuse to go on in clear text if it fails.
           if (client.capabilities.known) {
-            throw new Pop3Error('STLS_UNAVAILABLE', `${endpoint.host} does not offer STLS; Popbridge will not sign in over clear text`);
+            throw new Pop3RemoteError('STLS_UNAVAILABLE', `${endpoint.host} does not offer STLS; Popbridge will not sign in over clear text`);
           }
         }
         const reply = await client.command({ name: 'STLS' });
         if (!reply.status.ok) {
-          throw new Pop3Error('STLS_UNAVAILABLE', `${endpoint.host} refused STLS (${reply.status.fullText}); Popbridge will not sign in over clear text`, {
+          throw new Pop3RemoteError('STLS_UNAVAILABLE', `${endpoint.host} refused STLS (${reply.status.fullText}); Popbridge will not sign in over clear text`, {
             serverText: reply.status.fullText,
           });
         }
@@ -87,7 +89,7 @@ export class Pop3Client {
     return socket ? { protocol: socket.getProtocol(), certificate: socket.getPeerCertificate() } : null;
   }
 
-  onClose(listener: (error?: Pop3Error) => void): void {
+  onClose(listener: (error?: AnyPop3Error) => void): void {
     this.connection.onClose(listener);
   }
 
@@ -98,8 +100,8 @@ export class Pop3Client {
       await this.authenticate(mechanism, credentials);
     } catch (error) {
       const delay = this.capabilities.loginDelay?.seconds;
-      if (error instanceof Pop3Error && error.code === 'LOGIN_DELAY' && delay !== undefined && error.delaySeconds === undefined) {
-        throw new Pop3Error(error.code, error.message, { ...(error.serverText !== undefined ? { serverText: error.serverText } : {}), delaySeconds: delay });
+      if (error instanceof Pop3RemoteError && error.code === 'LOGIN_DELAY' && delay !== undefined && error.delaySeconds === undefined) {
+        throw new Pop3RemoteError(error.code, error.message, { ...(error.serverText !== undefined ? { serverText: error.serverText } : {}), delaySeconds: delay });
       }
       throw error;
     }
@@ -116,7 +118,7 @@ export class Pop3Client {
       }
       case 'APOP': {
         const timestamp = apopTimestamp(this.greeting);
-        if (timestamp === null) throw new Pop3Error('NOT_SUPPORTED', 'The greeting carries no APOP timestamp');
+        if (timestamp === null) throw new Pop3RemoteError('NOT_SUPPORTED', 'The greeting carries no APOP timestamp');
         await this.expectOk({ name: 'APOP', username: credentials.username, digest: apopDigest(timestamp, credentials.password) });
         return;
       }
@@ -124,10 +126,10 @@ export class Pop3Client {
         const response = saslPlain(credentials);
         // RFC 5034 section 4: an initial response that would make the line too long waits for the continuation.
         if (`AUTH PLAIN ${response}\r\n`.length <= MAX_COMMAND_LENGTH) {
-          await this.sasl({ name: 'AUTH', mechanism: 'PLAIN', initialResponse: response }, () => null);
+          await this.sasl({ name: 'AUTH', mechanism: 'PLAIN', initialResponse: { data: response, final: true } }, () => null);
         } else {
           let sent = false;
-          await this.sasl({ name: 'AUTH', mechanism: 'PLAIN' }, () => (sent ? null : ((sent = true), { response, last: true })));
+          await this.sasl({ name: 'AUTH', mechanism: 'PLAIN' }, () => (sent ? null : ((sent = true), { data: response, final: true })));
         }
         return;
       }
@@ -135,8 +137,8 @@ export class Pop3Client {
         let step = 0;
         await this.sasl({ name: 'AUTH', mechanism: 'LOGIN' }, () => {
           if (step > 1) return null;
-          const response = saslLoginResponse(credentials, step);
-          return { response, last: ++step === 2 };
+          const data = saslLoginResponse(credentials, step);
+          return { data, final: ++step === 2 };
         });
         return;
       }
@@ -145,7 +147,7 @@ export class Pop3Client {
         await this.sasl({ name: 'AUTH', mechanism: 'CRAM-MD5' }, (challenge) => {
           if (answered) return null;
           answered = true;
-          return { response: cramMd5Response(credentials, challenge), last: true };
+          return { data: cramMd5Response(credentials, challenge), final: true };
         });
         return;
       }
@@ -201,7 +203,7 @@ export class Pop3Client {
    * out in batches rather than one round trip each. `onEach` gets each
    * result in order; a -ERR for one message does not stop the others.
    */
-  async topMany(msgs: readonly number[], lines: number, onEach: (msg: number, result: Uint8Array | Pop3Error) => void): Promise<void> {
+  async topMany(msgs: readonly number[], lines: number, onEach: (msg: number, result: Uint8Array | Pop3RemoteError) => void): Promise<void> {
     if (msgs.length === 0) return;
     // One handler per command and one promise for all: thousands of replies,
     // little garbage. Commands are handed to the protocol as replies free the
@@ -215,7 +217,7 @@ export class Pop3Client {
         const msg = msgs[next++]!;
         const command: Command = { name: 'TOP', msg, lines };
         const parts: Uint8Array[] = [];
-        const done = (result: Uint8Array | Pop3Error): void => {
+        const done = (result: Uint8Array | Pop3RemoteError): void => {
           if (failed) return;
           onEach(msg, result);
           if (--left === 0) resolve();
@@ -272,7 +274,7 @@ export class Pop3Client {
    * with CONNECTION_CLOSED and the outcome is unknown.
    */
   async quit(): Promise<void> {
-    if (this.connection.closed) throw new Pop3Error('CONNECTION_CLOSED', 'The POP3 connection is already closed');
+    if (this.connection.closed) throw new Pop3TransportError('CONNECTION_CLOSED', 'The POP3 connection is already closed');
     let reply: Reply;
     try {
       reply = await this.command({ name: 'QUIT' });
@@ -319,21 +321,23 @@ export class Pop3Client {
    * One SASL exchange. `answer` gives the response to each challenge, or null
    * when the mechanism has nothing more to say: the exchange is then
    * cancelled, and the failure is the server's unexpected step, not a wrong password.
+   * Each response (and the AUTH's initial one) says itself whether it is the last.
    */
-  private sasl(command: Command & { name: 'AUTH' }, answer: (challenge: string) => { response: string; last: boolean } | null): Promise<void> {
+  private sasl(command: Command & { name: 'AUTH' }, answer: (challenge: string) => SaslResponse | null): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       let cancelled = false;
       const handler: ReplyHandler = {
         status: (reply) => {
           if (reply.ok) resolve();
-          else if (cancelled) reject(new Pop3Error('PROTOCOL', `The server asked for an unexpected extra step in ${command.mechanism} sign-in`, { serverText: reply.fullText }));
+          else if (cancelled) reject(new Pop3RemoteError('PROTOCOL', `The server asked for an unexpected extra step in ${command.mechanism} sign-in`, { serverText: reply.fullText }));
           else reject(errorForReply(command, reply));
         },
         continuation: (challenge) => {
           try {
             const next = answer(challenge);
             cancelled = next === null;
-            this.connection.sendSaslResponse(next?.response ?? '*', next?.last ?? false);
+            // A cancel is not final: the server's -ERR follows, and a "+" must not read as success.
+            this.connection.sendSaslResponse(next ?? { data: '*', final: false });
           } catch (error) {
             reject(error);
           }
@@ -341,7 +345,6 @@ export class Pop3Client {
         error: reject,
       };
       this.connection.send(command, handler);
-      if (command.initialResponse !== undefined) this.connection.protocol.expectSaslOutcome();
     });
   }
 
@@ -397,7 +400,7 @@ export class Pop3Client {
           },
           return: async (): Promise<IteratorResult<Uint8Array>> => {
             // A reader that stops early leaves the reply half-read: the connection cannot be reused.
-            if (!done) connection.destroy(new Pop3Error('CONNECTION_CLOSED', 'The message download was abandoned'));
+            if (!done) connection.destroy(new Pop3TransportError('CONNECTION_CLOSED', 'The message download was abandoned'));
             connection.setPaused(false);
             return { value: undefined, done: true };
           },

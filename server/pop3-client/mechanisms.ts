@@ -1,5 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
-import { Pop3Error, apopTimestamp } from '../../shared/pop3/index.ts';
+import { Pop3RemoteError, apopTimestamp } from '../../shared/pop3/index.ts';
 import type { Capabilities, StatusReply } from '../../shared/pop3/index.ts';
 
 export interface Credentials {
@@ -39,7 +39,7 @@ export function mechanismsFor(capabilities: Capabilities, greeting: StatusReply,
 export function chooseMechanism(capabilities: Capabilities, greeting: StatusReply, encrypted: boolean, cleartextAllowed: boolean): Mechanism {
   const [best] = mechanismsFor(capabilities, greeting, encrypted, cleartextAllowed);
   if (best === undefined) {
-    throw new Pop3Error('NO_SAFE_MECHANISM', 'The server offers no way to sign in without sending the password in clear text');
+    throw new Pop3RemoteError('NO_SAFE_MECHANISM', 'The server offers no way to sign in without sending the password in clear text');
   }
   return best;
 }

@@ -1,7 +1,9 @@
 import net from 'node:net';
 import tls from 'node:tls';
-import { Pop3Error, Pop3Protocol } from '../../shared/pop3/index.ts';
-import type { Command, PendingCommand, Pop3Event, StatusReply } from '../../shared/pop3/index.ts';
+import { Pop3Protocol, errorForGreeting } from '../../shared/pop3/index.ts';
+import type { Command, PendingCommand, Pop3Event, Pop3RemoteError, SaslResponse, StatusReply } from '../../shared/pop3/index.ts';
+import { Pop3TransportError } from './errors.ts';
+import type { AnyPop3Error } from './errors.ts';
 
 export type Security = 'tls' | 'starttls' | 'plain';
 
@@ -34,7 +36,7 @@ export interface ReplyHandler {
   data?(chunk: Uint8Array): void;
   end?(): void;
   continuation?(challenge: string): void;
-  error(error: Pop3Error): void;
+  error(error: AnyPop3Error): void;
 }
 
 const DEFAULTS = { connectTimeoutMs: 10_000, greetingTimeoutMs: 15_000, commandTimeoutMs: 30_000 };
@@ -67,13 +69,13 @@ function tlsOptions(endpoint: Pop3Endpoint): tls.ConnectionOptions {
   };
 }
 
-function connectError(error: NodeJS.ErrnoException, endpoint: Pop3Endpoint, secure: boolean): Pop3Error {
+function connectError(error: NodeJS.ErrnoException, endpoint: Pop3Endpoint, secure: boolean): Pop3TransportError {
   const where = `${endpoint.host}:${endpoint.port}`;
   const networkCodes = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT']);
   if (!secure || networkCodes.has(error.code ?? '')) {
-    return new Pop3Error('CONNECT_FAILED', `Could not connect to ${where}: ${error.code ?? error.message}`, { cause: error });
+    return new Pop3TransportError('CONNECT_FAILED', `Could not connect to ${where}: ${error.code ?? error.message}`, { cause: error });
   }
-  return new Pop3Error('TLS', `TLS with ${where} failed: ${error.message}`, { cause: error });
+  return new Pop3TransportError('TLS', `TLS with ${where} failed: ${error.message}`, { cause: error });
 }
 
 /**
@@ -85,8 +87,8 @@ export class Pop3Transport {
   readonly protocol: Pop3Protocol;
   private socket: net.Socket;
   private readonly handlers = new Map<number, ReplyHandler>();
-  private readonly closeListeners: Array<(error?: Pop3Error) => void> = [];
-  private failure: Pop3Error | undefined;
+  private readonly closeListeners: Array<(error?: AnyPop3Error) => void> = [];
+  private failure: AnyPop3Error | undefined;
   private ended = false;
   private secured: boolean;
   private lastActivity = Date.now();
@@ -133,14 +135,14 @@ export class Pop3Transport {
     return this.socket instanceof tls.TLSSocket ? this.socket : undefined;
   }
 
-  onClose(listener: (error?: Pop3Error) => void): void {
+  onClose(listener: (error?: AnyPop3Error) => void): void {
     if (this.ended) listener(this.failure);
     else this.closeListeners.push(listener);
   }
 
   /** Queues a command; its reply goes to `handler`. Throws at once on a refused argument or state. */
   send(command: Command, handler: ReplyHandler): PendingCommand {
-    if (this.ended) throw this.failure ?? new Pop3Error('CONNECTION_CLOSED', 'The POP3 connection is closed');
+    if (this.ended) throw this.failure ?? new Pop3TransportError('CONNECTION_CLOSED', 'The POP3 connection is closed');
     const pending = this.protocol.enqueue(command);
     this.handlers.set(pending.id, handler);
     this.flushSoon();
@@ -159,14 +161,14 @@ export class Pop3Transport {
     });
   }
 
-  sendSaslResponse(response: string, last = false): void {
-    this.protocol.sendSaslResponse(response, last);
+  sendSaslResponse(response: SaslResponse): void {
+    this.protocol.sendSaslResponse(response);
     this.flush();
   }
 
   /** RFC 2595: after STLS's +OK, the same socket carries TLS from the next octet on. */
   async upgradeToTls(timeoutMs = this.commandTimeoutMs): Promise<void> {
-    if (this.ended) throw this.failure ?? new Pop3Error('CONNECTION_CLOSED', 'The POP3 connection is closed');
+    if (this.ended) throw this.failure ?? new Pop3TransportError('CONNECTION_CLOSED', 'The POP3 connection is closed');
     const plain = this.socket;
     plain.removeAllListeners('data');
     plain.removeAllListeners('end');
@@ -176,7 +178,7 @@ export class Pop3Transport {
       const socket = tls.connect({ ...tlsOptions(this.endpoint), socket: plain });
       const timer = setTimeout(() => {
         socket.destroy();
-        reject(new Pop3Error('TIMEOUT', `The TLS handshake with ${this.endpoint.host} took longer than ${timeoutMs} ms`));
+        reject(new Pop3TransportError('TIMEOUT', `The TLS handshake with ${this.endpoint.host} took longer than ${timeoutMs} ms`));
       }, timeoutMs);
       socket.once('secureConnect', () => {
         clearTimeout(timer);
@@ -187,7 +189,7 @@ export class Pop3Transport {
         socket.destroy();
         reject(connectError(error, this.endpoint, true));
       });
-    }).catch((error: Pop3Error) => {
+    }).catch((error: Pop3TransportError) => {
       this.finish(error);
       throw error;
     });
@@ -197,8 +199,8 @@ export class Pop3Transport {
   }
 
   /** Drops the socket without QUIT: nothing marked for deletion is committed. */
-  destroy(error?: Pop3Error): void {
-    this.finish(error ?? new Pop3Error('CONNECTION_CLOSED', 'The POP3 connection was closed'));
+  destroy(error?: AnyPop3Error): void {
+    this.finish(error ?? new Pop3TransportError('CONNECTION_CLOSED', 'The POP3 connection was closed'));
   }
 
   /** Closes after the server confirmed QUIT: a clean end, reported without an error. */
@@ -209,7 +211,7 @@ export class Pop3Transport {
   private async readGreeting(timeoutMs: number): Promise<StatusReply> {
     return new Promise<StatusReply>((resolve, reject) => {
       const timer = setTimeout(() => {
-        const error = new Pop3Error('TIMEOUT', `The server sent no greeting within ${timeoutMs} ms`);
+        const error = new Pop3TransportError('TIMEOUT', `The server sent no greeting within ${timeoutMs} ms`);
         reject(error);
         this.finish(error);
       }, timeoutMs);
@@ -227,7 +229,7 @@ export class Pop3Transport {
     });
   }
 
-  private greetingWaiter: { resolve(reply: StatusReply): void; reject(error: Pop3Error): void } | undefined;
+  private greetingWaiter: { resolve(reply: StatusReply): void; reject(error: AnyPop3Error): void } | undefined;
 
   private attach(): void {
     const socket = this.socket;
@@ -239,7 +241,7 @@ export class Pop3Transport {
     });
     socket.on('error', (error: NodeJS.ErrnoException) => {
       const code = isTlsError(error) ? 'TLS' : 'CONNECTION_CLOSED';
-      this.finish(new Pop3Error(code, `The connection to ${this.endpoint.host} failed: ${error.message}`, { cause: error }));
+      this.finish(new Pop3TransportError(code, `The connection to ${this.endpoint.host} failed: ${error.message}`, { cause: error }));
     });
     socket.on('close', () => this.finish());
     this.startWatchdog();
@@ -258,6 +260,7 @@ export class Pop3Transport {
       switch (event.type) {
         case 'greeting':
           if (event.reply.ok) this.greetingWaiter?.resolve(event.reply);
+          else this.finish(errorForGreeting(event.reply));
           break;
         case 'status': {
           const handler = this.handlers.get(event.command.id);
@@ -279,7 +282,7 @@ export class Pop3Transport {
           this.handlers.get(event.command.id)?.continuation?.(event.challenge);
           break;
         case 'error':
-          this.finish(event.error);
+          this.finish(fromCore(event.error));
           break;
       }
     }
@@ -333,30 +336,30 @@ export class Pop3Transport {
     if (this.paused) {
       // A reader that stopped reading must not hold the connection (and the commands behind it) forever.
       if (now - this.pausedAt > this.commandTimeoutMs * STALLED_READER_FACTOR) {
-        this.finish(new Pop3Error('TIMEOUT', 'The message download stalled: nothing was read for too long'));
+        this.finish(new Pop3TransportError('TIMEOUT', 'The message download stalled: nothing was read for too long'));
       }
       return;
     }
     if (now - this.lastActivity > this.commandTimeoutMs) {
-      this.finish(new Pop3Error('TIMEOUT', `The server did not answer within ${this.commandTimeoutMs} ms`));
+      this.finish(new Pop3TransportError('TIMEOUT', `The server did not answer within ${this.commandTimeoutMs} ms`));
       return;
     }
     const allowed = this.commandTimeoutMs + (this.replyBytes / MIN_REPLY_RATE) * 1000;
     if (now - this.replyStarted > allowed) {
-      this.finish(new Pop3Error('TIMEOUT', `The server's reply is too slow (under ${MIN_REPLY_RATE} octets a second)`));
+      this.finish(new Pop3TransportError('TIMEOUT', `The server's reply is too slow (under ${MIN_REPLY_RATE} octets a second)`));
     }
   }
 
-  private finish(error?: Pop3Error): void {
+  private finish(error?: AnyPop3Error): void {
     if (this.ended) return;
     this.ended = true;
     if (this.watchdog) clearInterval(this.watchdog);
     const reason = error ?? (this.protocol.closed && this.handlers.size === 0
       ? undefined
-      : new Pop3Error('CONNECTION_CLOSED', `The server ${this.endpoint.host} closed the connection`));
+      : new Pop3TransportError('CONNECTION_CLOSED', `The server ${this.endpoint.host} closed the connection`));
     this.failure = reason;
     this.socket.destroy();
-    const failed = reason ?? new Pop3Error('CONNECTION_CLOSED', 'The POP3 connection is closed');
+    const failed = reason ?? new Pop3TransportError('CONNECTION_CLOSED', 'The POP3 connection is closed');
     this.greetingWaiter?.reject(failed);
     for (const handler of this.handlers.values()) handler.error(failed);
     this.handlers.clear();
@@ -364,6 +367,12 @@ export class Pop3Transport {
   }
 
   static readonly STREAM_HIGH_WATER = STREAM_HIGH_WATER;
+}
+
+/** The core's "input ended early" is, on a socket, a closed connection. */
+function fromCore(error: Pop3RemoteError): AnyPop3Error {
+  if (error.code !== 'UNEXPECTED_END') return error;
+  return new Pop3TransportError('CONNECTION_CLOSED', `The server closed the connection: ${error.message}`, { cause: error });
 }
 
 function connectSocket(endpoint: Pop3Endpoint, secure: boolean, timeoutMs: number): Promise<net.Socket> {
@@ -374,7 +383,7 @@ function connectSocket(endpoint: Pop3Endpoint, secure: boolean, timeoutMs: numbe
     socket.setNoDelay(true);
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new Pop3Error('TIMEOUT', `Could not connect to ${endpoint.host}:${endpoint.port} within ${timeoutMs} ms`));
+      reject(new Pop3TransportError('TIMEOUT', `Could not connect to ${endpoint.host}:${endpoint.port} within ${timeoutMs} ms`));
     }, timeoutMs);
     socket.once(secure ? 'secureConnect' : 'connect', () => {
       clearTimeout(timer);

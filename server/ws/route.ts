@@ -2,6 +2,7 @@ import type {} from '@fastify/websocket';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ServerMessage } from '../../shared/api/index.ts';
 import type { Config } from '../config.ts';
+import { BridgeError } from '../errors.ts';
 import type { MailboxRegistry } from '../mailbox/registry.ts';
 import { dispatch } from './dispatch.ts';
 
@@ -20,15 +21,13 @@ export function expectedOrigin(config: Config, req: FastifyRequest): string {
 export function wsRoute(app: FastifyInstance, config: Config, registry: MailboxRegistry): void {
   app.get('/api/ws', {
     websocket: true,
-    preValidation: async (req, reply) => {
+    preValidation: async (req) => {
       const origin = req.headers.origin;
       if (!origin || origin !== expectedOrigin(config, req)) {
         req.log.info({ origin }, 'websocket from a foreign origin refused');
-        return reply.code(403).send({ error: { code: 'FORBIDDEN_ORIGIN', message: 'WebSocket connections are accepted from this app only.' } });
+        throw new BridgeError('FORBIDDEN_ORIGIN');
       }
-      if (!req.webSession || !registry.get(req.webSession.account)) {
-        return reply.code(401).send({ error: { code: 'UNAUTHORIZED', message: 'Sign in first.' } });
-      }
+      if (!req.webSession || !registry.get(req.webSession.account)) throw new BridgeError('UNAUTHORIZED');
     },
   }, (socket, req) => {
     const session = req.webSession!;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * Every error the bridge reports to the browser, one stable code each. The UI
- * maps codes to text and never parses messages. Codes shared with the POP3
+ * maps codes to text; the bridge sends no sentences. Codes shared with the POP3
  * client (shared/pop3/errors.ts) keep the same name where they mean the same.
  */
 export const ErrorCode = z.enum([
@@ -61,10 +61,17 @@ export const ErrorCode = z.enum([
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
+/**
+ * An error: a code and the facts the UI needs to say what happened. No
+ * sentences: the words a person reads come from the web app, per code.
+ */
 export const ApiError = z.strictObject({
   code: ErrorCode,
-  message: z.string(),
   /** Seconds to wait before retrying (RATE_LIMITED, LOGIN_DELAY). */
   retryAfterSeconds: z.number().int().nonnegative().optional(),
+  /** The POP3 server's own words after -ERR, when it gave any: shown as its, never parsed. */
+  serverText: z.string().max(512).optional(),
+  /** The limit that was exceeded (FRAME_TOO_LARGE: octets of a frame; TOO_LARGE: octets of a message). */
+  limit: z.number().int().nonnegative().optional(),
 });
 export type ApiError = z.infer<typeof ApiError>;

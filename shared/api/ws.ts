@@ -127,7 +127,6 @@ export const MailboxNoticeEvent = z.strictObject({
    * LOGIN_DELAY: a refresh must wait `seconds`.
    */
   notice: z.enum(['EXPIRE_ON_READ', 'EXPIRE_DAYS', 'LOGIN_DELAY']),
-  message: z.string(),
   days: z.number().int().nonnegative().optional(),
   seconds: z.number().int().nonnegative().optional(),
 });

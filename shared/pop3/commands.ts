@@ -1,14 +1,21 @@
-import { Pop3Error } from './errors.ts';
+import { Pop3LocalError } from './errors.ts';
 import { encodeText } from './bytes.ts';
 
-/** RFC 1939 section 3: the session states. */
-export type SessionState = 'GREETING' | 'AUTHORIZATION' | 'TRANSACTION' | 'UPDATE' | 'CLOSED';
+/**
+ * One SASL response (RFC 5034): base64, or "*" to cancel. `final` says the
+ * mechanism has nothing more to send, so a "+" line after it is the server's
+ * verdict (V0001: "+" alone is positive), not another challenge.
+ */
+export interface SaslResponse {
+  data: string;
+  final: boolean;
+}
 
 export type Command =
   | { name: 'USER'; username: string }
   | { name: 'PASS'; password: string }
   | { name: 'APOP'; username: string; digest: string }
-  | { name: 'AUTH'; mechanism: string; initialResponse?: string }
+  | { name: 'AUTH'; mechanism: string; initialResponse?: SaslResponse }
   | { name: 'STLS' }
   | { name: 'CAPA' }
   | { name: 'STAT' }
@@ -35,7 +42,6 @@ export type CommandName = Command['name'];
 export type ReplyShape = 'single' | 'listing' | 'message' | 'sasl';
 
 interface CommandRule {
-  states: readonly SessionState[];
   /** Must be alone on the wire: sent only when nothing is outstanding, and nothing follows it until it is answered. */
   exclusive: boolean;
   shape: (command: Command) => ReplyShape;
@@ -45,25 +51,25 @@ const single = (): ReplyShape => 'single';
 const listingWithoutArgument = (command: Command): ReplyShape =>
   'msg' in command && command.msg !== undefined ? 'single' : 'listing';
 
-/** Which command is allowed in which state, and how its reply is read. */
+/** How each command travels and how its reply is read; which state allows it is in state.ts. */
 export const COMMAND_RULES: Readonly<Record<CommandName, CommandRule>> = {
-  USER: { states: ['AUTHORIZATION'], exclusive: true, shape: single },
-  PASS: { states: ['AUTHORIZATION'], exclusive: true, shape: single },
-  APOP: { states: ['AUTHORIZATION'], exclusive: true, shape: single },
-  AUTH: { states: ['AUTHORIZATION'], exclusive: true, shape: () => 'sasl' },
-  STLS: { states: ['AUTHORIZATION'], exclusive: true, shape: single },
-  CAPA: { states: ['AUTHORIZATION', 'TRANSACTION'], exclusive: false, shape: () => 'listing' },
-  STAT: { states: ['TRANSACTION'], exclusive: false, shape: single },
-  LIST: { states: ['TRANSACTION'], exclusive: false, shape: listingWithoutArgument },
-  UIDL: { states: ['TRANSACTION'], exclusive: false, shape: listingWithoutArgument },
-  RETR: { states: ['TRANSACTION'], exclusive: false, shape: () => 'message' },
-  TOP: { states: ['TRANSACTION'], exclusive: false, shape: () => 'message' },
-  DELE: { states: ['TRANSACTION'], exclusive: false, shape: single },
-  NOOP: { states: ['TRANSACTION'], exclusive: false, shape: single },
-  RSET: { states: ['TRANSACTION'], exclusive: false, shape: single },
+  USER: { exclusive: true, shape: single },
+  PASS: { exclusive: true, shape: single },
+  APOP: { exclusive: true, shape: single },
+  AUTH: { exclusive: true, shape: () => 'sasl' },
+  STLS: { exclusive: true, shape: single },
+  CAPA: { exclusive: false, shape: () => 'listing' },
+  STAT: { exclusive: false, shape: single },
+  LIST: { exclusive: false, shape: listingWithoutArgument },
+  UIDL: { exclusive: false, shape: listingWithoutArgument },
+  RETR: { exclusive: false, shape: () => 'message' },
+  TOP: { exclusive: false, shape: () => 'message' },
+  DELE: { exclusive: false, shape: single },
+  NOOP: { exclusive: false, shape: single },
+  RSET: { exclusive: false, shape: single },
   // QUIT waits for every earlier reply: over POP3S a server was seen dropping
   // the tail of a large RETR when QUIT followed it unanswered.
-  QUIT: { states: ['AUTHORIZATION', 'TRANSACTION'], exclusive: true, shape: single },
+  QUIT: { exclusive: true, shape: single },
 };
 
 /** RFC 2449: a command line is at most 255 octets with its CRLF. */
@@ -72,7 +78,7 @@ export const MAX_COMMAND_LENGTH = 255;
 export const MAX_SASL_LINE_LENGTH = 8192;
 
 function fail(message: string): never {
-  throw new Pop3Error('INVALID_ARGUMENT', message);
+  throw new Pop3LocalError('INVALID_ARGUMENT', message);
 }
 
 /** Refuses CR, LF and NUL anywhere, so no argument can smuggle in a second command. */
@@ -115,7 +121,8 @@ function words(command: Command): string[] {
       const args = [token(command.mechanism, 'SASL mechanism')];
       if (command.initialResponse !== undefined) {
         // RFC 5034: an empty initial response is sent as "=".
-        args.push(command.initialResponse === '' ? '=' : token(command.initialResponse, 'SASL initial response'));
+        const { data } = command.initialResponse;
+        args.push(data === '' ? '=' : token(data, 'SASL initial response'));
       }
       return args;
     }
@@ -148,11 +155,11 @@ export function encodeCommand(command: Command): Uint8Array {
 }
 
 /** A SASL continuation answer (base64, or "*" to cancel), RFC 5034. */
-export function encodeSaslResponse(response: string): Uint8Array {
-  if (response !== '*' && response !== '' && !/^[A-Za-z0-9+/]+=*$/.test(response)) {
+export function encodeSaslResponse(data: string): Uint8Array {
+  if (data !== '*' && data !== '' && !/^[A-Za-z0-9+/]+=*$/.test(data)) {
     fail('A SASL response must be base64');
   }
-  const bytes = encodeText(response + '\r\n');
+  const bytes = encodeText(data + '\r\n');
   if (bytes.length > MAX_SASL_LINE_LENGTH) fail('The SASL response is too long');
   return bytes;
 }

@@ -6,4 +6,5 @@ export * from './commands.ts';
 export * from './multiline.ts';
 export * from './protocol.ts';
 export * from './reply-errors.ts';
+export * from './state.ts';
 export * from './bytes.ts';

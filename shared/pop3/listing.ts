@@ -1,4 +1,4 @@
-import { Pop3Error } from './errors.ts';
+import { Pop3RemoteError } from './errors.ts';
 import { decodeText } from './bytes.ts';
 
 /**
@@ -16,14 +16,14 @@ function fields(text: string): [string | undefined, string | undefined] {
 
 function count(field: string | undefined, what: string, line: string): number {
   if (field === undefined || !/^\d{1,15}$/.test(field)) {
-    throw new Pop3Error('PROTOCOL', `The server sent a malformed ${what}: "${line.slice(0, 80)}"`);
+    throw new Pop3RemoteError('PROTOCOL', `The server sent a malformed ${what}: "${line.slice(0, 80)}"`);
   }
   return Number(field);
 }
 
 function messageNumber(field: string | undefined, what: string, line: string): number {
   const value = count(field, what, line);
-  if (value < 1) throw new Pop3Error('PROTOCOL', `The server sent message number 0 in a ${what}`);
+  if (value < 1) throw new Pop3RemoteError('PROTOCOL', `The server sent message number 0 in a ${what}`);
   return value;
 }
 
@@ -63,7 +63,7 @@ export function parseUniqueIdListing(text: string): UniqueIdListing {
   const [msg, uid] = fields(text);
   const number = messageNumber(msg, 'unique-id listing', text);
   if (uid === undefined || uid.length > MAX_UNIQUE_ID_LENGTH || !/^[\x21-\x7e]+$/.test(uid)) {
-    throw new Pop3Error('PROTOCOL', `The server sent a malformed unique-id listing: "${text.slice(0, 80)}"`);
+    throw new Pop3RemoteError('PROTOCOL', `The server sent a malformed unique-id listing: "${text.slice(0, 80)}"`);
   }
   return { msg: number, uid };
 }

@@ -1,11 +1,12 @@
 import { concatBytes, LF, PLUS } from './bytes.ts';
 import { COMMAND_RULES, encodeCommand, encodeSaslResponse } from './commands.ts';
-import type { Command, ReplyShape, SessionState } from './commands.ts';
-import { Pop3Error } from './errors.ts';
+import type { Command, ReplyShape, SaslResponse } from './commands.ts';
+import { Pop3LocalError, Pop3RemoteError } from './errors.ts';
 import { MultilineDecoder } from './multiline.ts';
+import { SessionMachine } from './state.ts';
+import type { SessionState } from './state.ts';
 import { parseStatusLine } from './status.ts';
 import type { StatusReply } from './status.ts';
-import { errorForGreeting } from './reply-errors.ts';
 
 /** A command handed to the protocol, waiting to be sent or answered. */
 export interface PendingCommand {
@@ -16,6 +17,7 @@ export interface PendingCommand {
 }
 
 export type Pop3Event =
+  /** The server's first line; a -ERR greeting closes the session (the client decides what it means). */
   | { type: 'greeting'; reply: StatusReply }
   /** A status line. `final` is false when a multi-line body follows. */
   | { type: 'status'; command: PendingCommand; reply: StatusReply; final: boolean }
@@ -24,8 +26,8 @@ export type Pop3Event =
   | { type: 'end'; command: PendingCommand }
   /** RFC 5034: the server asks for the next SASL response. */
   | { type: 'continuation'; command: PendingCommand; challenge: string }
-  /** The connection can no longer be used; every outstanding command has failed. */
-  | { type: 'error'; error: Pop3Error };
+  /** The server broke the protocol or the input ended early: the session is in ERROR, every outstanding command has failed. */
+  | { type: 'error'; error: Pop3RemoteError };
 
 export interface ProtocolOptions {
   /** Longest status line accepted. RFC 2449 allows 512 octets; servers add more to greetings. */
@@ -46,18 +48,13 @@ export const DEFAULT_PIPELINE_WINDOW = 1024;
 type Outgoing = { kind: 'command'; pending: PendingCommand; bytes: Uint8Array } | { kind: 'raw'; bytes: Uint8Array };
 
 /**
- * The POP3 client protocol, sans I/O: feed it the server's bytes with
- * `receiveData`, take what to write with `dataToSend`, read what happened
- * with `nextEvent`. It never touches a socket or a clock.
- *
- * Replies are matched to commands in order (RFC 2449 PIPELINING); how each
- * reply is framed is decided by the command at the head of the queue.
+ * The POP3 client protocol, sans I/O; how it is driven and how its state
+ * moves is described at the top of state.ts.
  */
 export class Pop3Protocol {
-  private currentState: SessionState = 'GREETING';
+  private readonly session = new SessionMachine();
   private pipelining = false;
-  private quitting = false;
-  /** The client has sent its last SASL response: a bare "+" now is the final, positive reply (V0001). */
+  /** The client has sent its final SASL response: a bare "+" now is the verdict, positive (V0001). */
   private saslOutcomeExpected = false;
   private nextId = 1;
   private readonly outbox: Outgoing[] = [];
@@ -77,11 +74,12 @@ export class Pop3Protocol {
   }
 
   get state(): SessionState {
-    return this.currentState;
+    return this.session.state;
   }
 
+  /** CLOSED or ERROR: the session is over. */
   get closed(): boolean {
-    return this.currentState === 'CLOSED';
+    return this.session.finished;
   }
 
   /** Commands sent or waiting to be sent, not yet fully answered. */
@@ -99,48 +97,30 @@ export class Pop3Protocol {
    * state does not allow and an argument that could inject a second command.
    */
   enqueue(command: Command): PendingCommand {
-    if (this.currentState === 'CLOSED' || this.quitting) {
-      throw new Pop3Error('BAD_STATE', `${command.name} cannot be sent: the session is ending`);
-    }
+    this.session.check(command.name);
     const rule = COMMAND_RULES[command.name];
-    const state = this.currentState === 'GREETING' ? 'AUTHORIZATION' : this.currentState;
-    if (!rule.states.includes(state)) {
-      throw new Pop3Error('BAD_STATE', `${command.name} is not allowed in the ${state} state`);
-    }
     const bytes = encodeCommand(command);
     const pending: PendingCommand = { id: this.nextId++, command, shape: rule.shape(command), exclusive: rule.exclusive };
-    if (command.name === 'AUTH') this.saslOutcomeExpected = false;
-    if (command.name === 'QUIT') {
-      this.quitting = true;
-      // RFC 1939 section 6: QUIT from TRANSACTION enters UPDATE, where deletions are committed.
-      if (this.currentState === 'TRANSACTION') this.currentState = 'UPDATE';
-    }
+    // AUTH is exclusive, so no other exchange is in flight when this one is queued.
+    if (command.name === 'AUTH') this.saslOutcomeExpected = command.initialResponse?.final ?? false;
+    this.session.queued(command.name);
     this.outbox.push({ kind: 'command', pending, bytes });
     return pending;
   }
 
-  /**
-   * Answer a SASL continuation: a base64 string, or "*" to cancel (RFC 5034).
-   * `last` says the mechanism has nothing more to send, so the next "+" line
-   * is the server's verdict, not another challenge.
-   */
-  sendSaslResponse(response: string, last = false): void {
+  /** Answer a SASL continuation (RFC 5034); the response says whether it is the mechanism's last. */
+  sendSaslResponse(response: SaslResponse): void {
     const head = this.inFlight[0];
     if (head === undefined || head.shape !== 'sasl') {
-      throw new Pop3Error('BAD_STATE', 'No SASL exchange is in progress');
+      throw new Pop3LocalError('BAD_STATE', 'No SASL exchange is in progress');
     }
-    this.outbox.unshift({ kind: 'raw', bytes: encodeSaslResponse(response) });
-    this.saslOutcomeExpected = last;
-  }
-
-  /** The AUTH just queued carries the whole exchange (e.g. PLAIN with an initial response). */
-  expectSaslOutcome(): void {
-    this.saslOutcomeExpected = true;
+    this.outbox.unshift({ kind: 'raw', bytes: encodeSaslResponse(response.data) });
+    this.saslOutcomeExpected = response.final;
   }
 
   /** The bytes that may be written now, or null. Respects pipelining, the window and exclusive commands. */
   dataToSend(): Uint8Array | null {
-    if (this.currentState === 'GREETING' || this.currentState === 'CLOSED') return null;
+    if (!this.session.canSend) return null;
     const out: Uint8Array[] = [];
     while (this.outbox.length > 0) {
       const item = this.outbox[0]!;
@@ -149,7 +129,7 @@ export class Pop3Protocol {
         this.outbox.shift();
         continue;
       }
-      const alone = item.pending.exclusive || !this.pipelining || this.currentState === 'AUTHORIZATION';
+      const alone = item.pending.exclusive || !this.pipelining || this.session.state === 'AUTHORIZATION';
       const head = this.inFlight[0];
       if (head !== undefined && (alone || head.exclusive)) break;
       if (this.inFlight.length >= this.pipelineWindow) break;
@@ -161,17 +141,13 @@ export class Pop3Protocol {
     return out.length === 0 ? null : concatBytes(out);
   }
 
-  nextEvent(): Pop3Event | null {
-    return this.events.shift() ?? null;
-  }
-
-  /** All pending events at once: cheaper than nextEvent in a hot loop. */
+  /** Every event since the last call, in order (one array per call: cheap in a hot loop). */
   takeEvents(): Pop3Event[] {
     return this.events.splice(0, this.events.length);
   }
 
   receiveData(chunk: Uint8Array): void {
-    if (this.currentState === 'CLOSED') return;
+    if (this.session.finished) return;
     const data = this.buffer.length === 0 ? chunk : concatBytes([this.buffer, chunk]);
     let pos = 0;
     try {
@@ -181,7 +157,7 @@ export class Pop3Protocol {
         pos = next;
       }
     } catch (error) {
-      this.fail(error instanceof Pop3Error ? error : new Pop3Error('PROTOCOL', String(error)));
+      this.fail(error instanceof Pop3RemoteError ? error : new Pop3RemoteError('PROTOCOL', String(error), { cause: error }));
       return;
     }
     const rest = data.subarray(pos);
@@ -189,25 +165,21 @@ export class Pop3Protocol {
     this.buffer = rest.length === 0 ? new Uint8Array(0) : rest.slice();
   }
 
-  /** The server closed the connection. Anything unanswered has failed. */
+  /** The input ended. If a reply was still owed, that is an UNEXPECTED_END error. */
   receiveEof(): void {
-    if (this.currentState === 'CLOSED') return;
     const head = this.inFlight[0];
-    if (this.currentState === 'GREETING') {
-      this.fail(new Pop3Error('CONNECTION_CLOSED', 'The server closed the connection without a greeting'));
-    } else if (head !== undefined || this.body !== null) {
-      const what = head ? head.command.name : 'a reply';
-      const message = head?.command.name === 'QUIT'
-        ? 'The connection closed before the server confirmed QUIT; whether deletions were committed is unknown'
-        : `The server closed the connection before completing the reply to ${what}`;
-      this.fail(new Pop3Error('CONNECTION_CLOSED', message));
-    } else {
-      this.currentState = 'CLOSED';
-    }
+    const wasGreeting = this.session.state === 'GREETING';
+    if (this.session.finished || this.session.ended(head !== undefined || this.body !== null)) return;
+    const message = wasGreeting
+      ? 'input ended before the greeting'
+      : head?.command.name === 'QUIT'
+        ? 'input ended before QUIT was confirmed; whether deletions were committed is unknown'
+        : `input ended before the reply to ${head?.command.name ?? 'a command'} was complete`;
+    this.fail(new Pop3RemoteError('UNEXPECTED_END', message));
   }
 
-  private fail(error: Pop3Error): void {
-    this.currentState = 'CLOSED';
+  private fail(error: Pop3RemoteError): void {
+    this.session.broken();
     this.body = null;
     this.buffer = new Uint8Array(0);
     this.inFlight.length = 0;
@@ -221,30 +193,34 @@ export class Pop3Protocol {
     if (lf < 0) {
       this.scannedTo = data.length - pos;
       if (data.length - pos > this.maxStatusLineLength) {
-        throw new Pop3Error('TOO_LARGE', `The server sent a reply line longer than ${this.maxStatusLineLength} octets`);
+        throw this.lineTooLong();
       }
       return pos;
     }
     this.scannedTo = 0;
     if (lf + 1 - pos > this.maxStatusLineLength) {
-      throw new Pop3Error('TOO_LARGE', `The server sent a reply line longer than ${this.maxStatusLineLength} octets`);
+      throw this.lineTooLong();
     }
     const line = data.subarray(pos, lf + 1);
     this.onStatusLine(line, data.length > lf + 1);
     return lf + 1;
   }
 
+  private lineTooLong(): Pop3RemoteError {
+    const limit = this.maxStatusLineLength;
+    return new Pop3RemoteError('TOO_LARGE', `reply line longer than ${limit} octets`, { limit });
+  }
+
   private onStatusLine(line: Uint8Array, moreBuffered: boolean): void {
-    if (this.currentState === 'GREETING') {
+    if (this.session.state === 'GREETING') {
       const reply = parseStatusLine(line);
       this.events.push({ type: 'greeting', reply });
-      if (!reply.ok) throw errorForGreeting(reply);
-      this.currentState = 'AUTHORIZATION';
+      this.session.greeted(reply.ok);
       return;
     }
     const head = this.inFlight[0];
     if (head === undefined) {
-      throw new Pop3Error('PROTOCOL', 'The server sent a reply to a command that was not sent');
+      throw new Pop3RemoteError('PROTOCOL', 'The server sent a reply to a command that was not sent');
     }
     if (head.shape === 'sasl' && !this.saslOutcomeExpected && isContinuation(line)) {
       const challenge = parseStatusLine(line).fullText.trim();
@@ -254,7 +230,7 @@ export class Pop3Protocol {
     const reply = parseStatusLine(line);
     if (head.command.name === 'STLS' && reply.ok && moreBuffered) {
       // Anything after the +OK arrived in clear text before TLS: an injection attempt (RFC 2595 section 4).
-      throw new Pop3Error('PROTOCOL', 'The server sent data after accepting STLS; the connection is not safe');
+      throw new Pop3RemoteError('PROTOCOL', 'The server sent data after accepting STLS; the connection is not safe');
     }
     const multiline = reply.ok && (head.shape === 'message' || head.shape === 'listing');
     this.events.push({ type: 'status', command: head, reply, final: !multiline });
@@ -263,21 +239,7 @@ export class Pop3Protocol {
       return;
     }
     this.inFlight.shift();
-    this.afterReply(head, reply);
-  }
-
-  private afterReply(pending: PendingCommand, reply: StatusReply): void {
-    if (!reply.ok) return;
-    switch (pending.command.name) {
-      case 'PASS':
-      case 'APOP':
-      case 'AUTH':
-        this.currentState = 'TRANSACTION';
-        break;
-      case 'QUIT':
-        this.currentState = 'CLOSED';
-        break;
-    }
+    this.session.answered(head.command.name, reply.ok);
   }
 
   private readBody(data: Uint8Array, pos: number): number {
@@ -287,7 +249,7 @@ export class Pop3Protocol {
     for (const chunk of step.chunks) {
       body.size += chunk.length;
       if (body.size > body.limit) {
-        throw new Pop3Error('TOO_LARGE', `The reply to ${head.command.name} is larger than ${body.limit} octets`);
+        throw new Pop3RemoteError('TOO_LARGE', `The reply to ${head.command.name} is larger than ${body.limit} octets`, { limit: body.limit });
       }
       // Views into `data` would be overwritten by nothing, but may pin a large buffer; callers copy if they keep them.
       this.events.push({ type: 'data', command: head, chunk });

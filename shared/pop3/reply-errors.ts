@@ -1,10 +1,10 @@
 import type { Command } from './commands.ts';
-import { Pop3Error } from './errors.ts';
-import type { Pop3ErrorCode } from './errors.ts';
+import { Pop3RemoteError } from './errors.ts';
+import type { Pop3RemoteErrorCode } from './errors.ts';
 import type { StatusReply } from './status.ts';
 
 /** RFC 2449 section 8 and RFC 3206 response codes that change what a -ERR means. */
-const CODE_FOR_RESPONSE: Readonly<Record<string, Pop3ErrorCode>> = {
+const CODE_FOR_RESPONSE: Readonly<Record<string, Pop3RemoteErrorCode>> = {
   'IN-USE': 'MAILDROP_IN_USE',
   'LOGIN-DELAY': 'LOGIN_DELAY',
   'SYS/TEMP': 'TEMPORARY',
@@ -15,7 +15,7 @@ const CODE_FOR_RESPONSE: Readonly<Record<string, Pop3ErrorCode>> = {
 const SIGN_IN_COMMANDS = new Set(['USER', 'PASS', 'APOP', 'AUTH']);
 
 /** The code itself or its nearest known parent: "SYS/TEMP/DB" is a "SYS/TEMP". */
-function known(code: string | null): Pop3ErrorCode | undefined {
+function known(code: string | null): Pop3RemoteErrorCode | undefined {
   const parts = code === null ? [] : code.split('/');
   for (let length = parts.length; length > 0; length--) {
     const found = CODE_FOR_RESPONSE[parts.slice(0, length).join('/')];
@@ -25,36 +25,24 @@ function known(code: string | null): Pop3ErrorCode | undefined {
 }
 
 /**
- * The typed error for a -ERR reply. On sign-in, only a reply that does not
- * say otherwise counts as a wrong password: [IN-USE], [LOGIN-DELAY] and
- * [SYS/TEMP] mean the password was fine, and saying otherwise makes people
- * retype good passwords. Servers without RESP-CODES often say "locked".
+ * The typed error for a -ERR reply the client cannot accept. On sign-in, only
+ * a reply that does not say otherwise counts as a wrong password: [IN-USE],
+ * [LOGIN-DELAY] and [SYS/TEMP] mean the password was fine, and saying
+ * otherwise makes people retype good passwords. Servers without RESP-CODES
+ * often say "locked". The server's text travels as a fact, not in a sentence.
  */
-export function errorForReply(command: Command, reply: StatusReply): Pop3Error {
+export function errorForReply(command: Command, reply: StatusReply): Pop3RemoteError {
   const serverText = reply.fullText;
   let code = known(reply.code);
   if (code === undefined && SIGN_IN_COMMANDS.has(command.name)) {
     code = /\b(locked|lock|in use|busy)\b/i.test(reply.text) ? 'MAILDROP_IN_USE' : 'AUTH_FAILED';
   }
   code ??= 'COMMAND_FAILED';
-  return new Pop3Error(code, messageFor(code, command, serverText), { serverText });
+  return new Pop3RemoteError(code, `${command.name} refused: ${serverText}`, { serverText });
 }
 
-export function errorForGreeting(reply: StatusReply): Pop3Error {
+/** A -ERR greeting: the server will not serve this connection. */
+export function errorForGreeting(reply: StatusReply): Pop3RemoteError {
   const code = known(reply.code) ?? 'TEMPORARY';
-  return new Pop3Error(code, `The server refused the connection: ${reply.fullText || 'no reason given'}`, {
-    serverText: reply.fullText,
-  });
-}
-
-function messageFor(code: Pop3ErrorCode, command: Command, serverText: string): string {
-  const said = serverText ? ` (server said: ${serverText})` : '';
-  switch (code) {
-    case 'AUTH_FAILED': return `The server did not accept the user name or password${said}`;
-    case 'MAILDROP_IN_USE': return `The mailbox is in use by another mail client; try again in a minute${said}`;
-    case 'LOGIN_DELAY': return `The server asks to wait before signing in again${said}`;
-    case 'TEMPORARY': return `The server reported a temporary problem; try again later${said}`;
-    case 'PERMANENT': return `The server reported a permanent problem${said}`;
-    default: return `The server refused ${command.name}${said}`;
-  }
+  return new Pop3RemoteError(code, `greeting refused: ${reply.fullText}`, { serverText: reply.fullText });
 }

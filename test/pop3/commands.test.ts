@@ -19,8 +19,8 @@ describe('commands', () => {
     expect(encoded({ name: 'TOP', msg: 3, lines: 0 })).toBe('TOP 3 0\r\n');
     expect(encoded({ name: 'USER', username: 'mrose' })).toBe('USER mrose\r\n');
     expect(encoded({ name: 'APOP', username: 'mrose', digest: 'c4c9334bac560ecc979e58001b3e22fb' })).toBe('APOP mrose c4c9334bac560ecc979e58001b3e22fb\r\n');
-    expect(encoded({ name: 'AUTH', mechanism: 'PLAIN', initialResponse: 'AHUAcA==' })).toBe('AUTH PLAIN AHUAcA==\r\n');
-    expect(encoded({ name: 'AUTH', mechanism: 'PLAIN', initialResponse: '' })).toBe('AUTH PLAIN =\r\n');
+    expect(encoded({ name: 'AUTH', mechanism: 'PLAIN', initialResponse: { data: 'AHUAcA==', final: true } })).toBe('AUTH PLAIN AHUAcA==\r\n');
+    expect(encoded({ name: 'AUTH', mechanism: 'PLAIN', initialResponse: { data: '', final: true } })).toBe('AUTH PLAIN =\r\n');
   });
 
   it('C0012/C0015/C0027/C0030: QUIT, STAT and NOOP are sent without arguments', () => {
@@ -74,12 +74,12 @@ describe('commands', () => {
   it('bounds the command length (RFC 2449: 255 octets), PASS included, with a message that says why', () => {
     expect(refused({ name: 'USER', username: 'x'.repeat(300) }).code).toBe('INVALID_ARGUMENT');
     expect(refused({ name: 'PASS', password: 'x'.repeat(300) }).message).toMatch(/password is too long/);
-    expect(refused({ name: 'AUTH', mechanism: 'PLAIN', initialResponse: 'A'.repeat(300) }).code).toBe('INVALID_ARGUMENT');
+    expect(refused({ name: 'AUTH', mechanism: 'PLAIN', initialResponse: { data: 'A'.repeat(300), final: true } }).code).toBe('INVALID_ARGUMENT');
   });
 
   it('masks secrets when a command is described for a log', () => {
     expect(describeCommand({ name: 'PASS', password: 'hunter2' })).toBe('PASS ***');
-    expect(describeCommand({ name: 'AUTH', mechanism: 'PLAIN', initialResponse: 'AGJvYgBodW50ZXIy' })).toBe('AUTH PLAIN ***');
+    expect(describeCommand({ name: 'AUTH', mechanism: 'PLAIN', initialResponse: { data: 'AGJvYgBodW50ZXIy', final: true } })).toBe('AUTH PLAIN ***');
     expect(describeCommand({ name: 'APOP', username: 'bob', digest: 'abc' })).toBe('APOP bob ***');
     expect(describeCommand({ name: 'TOP', msg: 1, lines: 0 })).toBe('TOP 1 0');
   });

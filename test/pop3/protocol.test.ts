@@ -1,14 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Pop3Error, Pop3Protocol } from '../../shared/pop3/index.ts';
+import { Pop3LocalError, Pop3Protocol, Pop3RemoteError, errorForGreeting } from '../../shared/pop3/index.ts';
 import type { Command } from '../../shared/pop3/index.ts';
 import { bytes, normalise, send, signedIn, text } from './helpers.ts';
 
-function misuse(run: () => unknown): Pop3Error {
+/** Misuse is a local error, never the server's fault. */
+function misuse(run: () => unknown): Pop3LocalError {
   try {
     run();
   } catch (error) {
-    return error as Pop3Error;
+    expect(error).toBeInstanceOf(Pop3LocalError);
+    return error as Pop3LocalError;
   }
   throw new Error('accepted');
 }
@@ -24,12 +26,14 @@ describe('the protocol state machine', () => {
     expect(text(protocol.dataToSend())).toBe('CAPA\r\n');
   });
 
-  it('a negative greeting is a typed error, with [IN-USE] read from it', () => {
+  it('a negative greeting is a value that closes the session; its typed error reads [IN-USE] from it', () => {
     const protocol = new Pop3Protocol();
     protocol.receiveData(bytes('-ERR [IN-USE] busy\r\n'));
     const events = protocol.takeEvents();
-    expect(events.at(-1)).toMatchObject({ type: 'error', error: { code: 'MAILDROP_IN_USE' } });
+    expect(events).toMatchObject([{ type: 'greeting', reply: { ok: false, code: 'IN-USE' } }]);
     expect(protocol.state).toBe('CLOSED');
+    const greeting = events[0]!.type === 'greeting' ? events[0]!.reply : null;
+    expect(errorForGreeting(greeting!)).toMatchObject({ code: 'MAILDROP_IN_USE', serverText: '[IN-USE] busy' });
   });
 
   it('C0016/C0018/V0005/C0025/C0028/C0033/C0035: transaction commands are refused locally before sign-in', () => {
@@ -62,8 +66,10 @@ describe('the protocol state machine', () => {
     send(protocol, { name: 'QUIT' });
     protocol.receiveEof();
     const [event] = protocol.takeEvents();
-    expect(event).toMatchObject({ type: 'error', error: { code: 'CONNECTION_CLOSED' } });
+    expect(event).toMatchObject({ type: 'error', error: { code: 'UNEXPECTED_END' } });
+    expect(event?.type === 'error' && event.error).toBeInstanceOf(Pop3RemoteError);
     expect(event?.type === 'error' && event.error.message).toMatch(/unknown/);
+    expect(protocol.state).toBe('ERROR');
   });
 
   it('C0006: a connection that closes before the terminator is an error, never the end of a message', () => {
@@ -74,8 +80,16 @@ describe('the protocol state machine', () => {
     expect(normalise(protocol.takeEvents())).toEqual([
       { type: 'status', command: 'RETR', ok: true, text: '10 octets', final: false },
       { type: 'data', text: 'Subject: x\r\n\r\nbody\r\n' },
-      { type: 'error', code: 'CONNECTION_CLOSED' },
+      { type: 'error', code: 'UNEXPECTED_END' },
     ]);
+    expect(protocol.state).toBe('ERROR');
+  });
+
+  it('input that ends with no reply owed closes the session cleanly, without an error', () => {
+    const protocol = signedIn();
+    protocol.receiveEof();
+    expect(protocol.takeEvents()).toEqual([]);
+    expect(protocol.state).toBe('CLOSED');
   });
 
   it('how a reply is read is decided by the pending command: a mail line "+OK" is data', () => {
@@ -164,11 +178,11 @@ describe('the protocol state machine', () => {
     send(protocol, { name: 'AUTH', mechanism: 'LOGIN' });
     protocol.receiveData(bytes('+ VXNlcm5hbWU6\r\n'));
     expect(protocol.takeEvents().at(-1)).toMatchObject({ type: 'continuation', challenge: 'VXNlcm5hbWU6' });
-    protocol.sendSaslResponse('dQ==');
+    protocol.sendSaslResponse({ data: 'dQ==', final: false });
     expect(text(protocol.dataToSend())).toBe('dQ==\r\n');
     protocol.receiveData(bytes('+\r\n'));
     expect(protocol.takeEvents().at(-1)).toMatchObject({ type: 'continuation', challenge: '' });
-    protocol.sendSaslResponse('cA==');
+    protocol.sendSaslResponse({ data: 'cA==', final: false });
     protocol.dataToSend();
     protocol.receiveData(bytes('+OK welcome\r\n'));
     expect(protocol.state).toBe('TRANSACTION');
@@ -180,11 +194,29 @@ describe('the protocol state machine', () => {
     send(protocol, { name: 'AUTH', mechanism: 'CRAM-MD5' });
     protocol.receiveData(bytes('+ PDEyMzQ1QGhvc3Q+\r\n'));
     protocol.takeEvents();
-    protocol.sendSaslResponse('YWJj', true);
+    protocol.sendSaslResponse({ data: 'YWJj', final: true });
     protocol.dataToSend();
     protocol.receiveData(bytes('+\r\n'));
     expect(protocol.takeEvents()).toMatchObject([{ type: 'status', reply: { ok: true }, final: true }]);
     expect(protocol.state).toBe('TRANSACTION');
+  });
+
+  it('V0001: an AUTH whose initial response is final reads a bare "+" as the verdict; one that is not, as a challenge', () => {
+    const final = new Pop3Protocol();
+    final.receiveData(bytes('+OK\r\n'));
+    send(final, { name: 'AUTH', mechanism: 'PLAIN', initialResponse: { data: 'AHUAcA==', final: true } });
+    final.takeEvents();
+    final.receiveData(bytes('+\r\n'));
+    expect(final.takeEvents()).toMatchObject([{ type: 'status', reply: { ok: true }, final: true }]);
+    expect(final.state).toBe('TRANSACTION');
+
+    const more = new Pop3Protocol();
+    more.receiveData(bytes('+OK\r\n'));
+    send(more, { name: 'AUTH', mechanism: 'X-TWO-STEP', initialResponse: { data: 'AHUAcA==', final: false } });
+    more.takeEvents();
+    more.receiveData(bytes('+\r\n'));
+    expect(more.takeEvents()).toMatchObject([{ type: 'continuation', challenge: '' }]);
+    expect(more.state).toBe('AUTHORIZATION');
   });
 
   it('data after the +OK to STLS is refused (RFC 2595: no clear-text injection into the TLS session)', () => {
@@ -201,8 +233,9 @@ describe('the protocol state machine', () => {
     const protocol = signedIn({ maxStatusLineLength: 1000 });
     send(protocol, { name: 'STAT' });
     for (let i = 0; i < 20; i++) protocol.receiveData(bytes('x'.repeat(100)));
-    expect(protocol.takeEvents().at(-1)).toMatchObject({ type: 'error', error: { code: 'TOO_LARGE' } });
-    expect(protocol.state).toBe('CLOSED');
+    expect(protocol.takeEvents().at(-1)).toMatchObject({ type: 'error', error: { code: 'TOO_LARGE', limit: 1000 } });
+    expect(protocol.state).toBe('ERROR');
+    expect(protocol.dataToSend()).toBeNull();
   });
 
   it('a body larger than the configured maximum is TOO_LARGE', () => {

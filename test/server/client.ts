@@ -69,7 +69,7 @@ export class Tab {
     ws.on('close', () => { this.closed = true; const w = this.waiters; this.waiters = []; w.forEach((f) => f()); });
   }
 
-  request(body: Record<string, unknown>, timeoutMs = 60_000): Promise<{ result?: any; error?: { code: string; message: string } }> {
+  request(body: Record<string, unknown>, timeoutMs = 60_000): Promise<{ result?: any; error?: { code: string; serverText?: string } }> {
     const id = String(++this.seq);
     return new Promise((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`no reply to ${String(body.type)} in ${timeoutMs} ms`)), timeoutMs);
@@ -95,7 +95,7 @@ export class Tab {
   async sync(refresh = false): Promise<{ keys: string[]; summaries: Map<string, any> }> {
     const from = this.events.length;
     const reply = await this.request({ type: 'sync', refresh });
-    if (reply.error) throw Object.assign(new Error(reply.error.message), reply.error);
+    if (reply.error) throw Object.assign(new Error(reply.error.code), reply.error);
     const done = await this.next('syncDone', () => true, from);
     const startIdx = this.events.findIndex((e, i) => i >= from && e.type === 'syncStarted');
     const summaries = new Map<string, any>();

@@ -1,8 +1,11 @@
-import type { ErrorCode } from '../../../shared/api/index.ts';
-import type { AppError, ClientErrorCode } from './errors.ts';
+import type { ErrorCode, ServerEvent } from '../../../shared/api/index.ts';
+import { formatSize } from '../format.ts';
+import type { AppError, ClientErrorCode, ErrorFacts } from './errors.ts';
 
-// What each error means for the person and what they can do about it. The
-// UI maps codes to this text and never shows or parses server messages.
+type MailboxNoticeEvent = Extract<ServerEvent, { type: 'mailboxNotice' }>;
+
+// What each error means for the person and what they can do about it: the
+// only place such words live. The server sends codes and facts, no sentences.
 const TEXT: Record<ErrorCode | ClientErrorCode, string> = {
   AUTH_FAILED: 'Wrong username or password. Check them and sign in again.',
   MAILDROP_IN_USE: 'The mailbox is in use by another mail program. Close it or wait a minute, then try again.',
@@ -34,10 +37,33 @@ const TEXT: Record<ErrorCode | ClientErrorCode, string> = {
   PARSE_FAILED: 'This message could not be read. Use View source or Download to see it.',
 };
 
-export function errorText(error: Pick<AppError, 'code' | 'retryAfterSeconds'>): string {
-  const base = TEXT[error.code];
-  if (error.retryAfterSeconds && (error.code === 'RATE_LIMITED' || error.code === 'LOGIN_DELAY')) {
-    return `${base} (about ${Math.max(1, Math.ceil(error.retryAfterSeconds / 60))} min)`;
+/** The error's text, with the facts the server sent: how long to wait, the limit, the mail server's own words. */
+export function errorText(error: { code: AppError['code']; facts?: ErrorFacts }): string {
+  const { retryAfterSeconds, limit, serverText } = error.facts ?? {};
+  let text = TEXT[error.code];
+  if (retryAfterSeconds && (error.code === 'RATE_LIMITED' || error.code === 'LOGIN_DELAY')) {
+    text += ` (about ${minutes(retryAfterSeconds)} min)`;
   }
-  return base;
+  if (limit !== undefined && (error.code === 'TOO_LARGE' || error.code === 'FRAME_TOO_LARGE')) {
+    text += ` The limit is ${formatSize(limit)}.`;
+  }
+  // The server's words are shown as its own, after ours; they are never parsed.
+  if (serverText) text += ` The mail server said: “${serverText}”`;
+  return text;
+}
+
+/** What a mailbox notice means for the person. */
+export function noticeText(event: MailboxNoticeEvent): string {
+  switch (event.notice) {
+    case 'EXPIRE_ON_READ':
+      return 'This mail server deletes a message once it is opened. Download anything you want to keep before opening it.';
+    case 'EXPIRE_DAYS':
+      return `This mail server deletes messages after ${event.days ?? 'a few'} days.`;
+    case 'LOGIN_DELAY':
+      return `The mail server allows a refresh only every ${minutes(event.seconds ?? 60)} min.`;
+  }
+}
+
+function minutes(seconds: number): number {
+  return Math.max(1, Math.ceil(seconds / 60));
 }

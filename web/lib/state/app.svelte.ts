@@ -1,6 +1,6 @@
 import type { PublicConfig, ServerEvent, SessionInfo } from '../../../shared/api/index.ts';
 import { AppError, toAppError } from '../api/errors.ts';
-import { errorText } from '../api/messages.ts';
+import { errorText, noticeText } from '../api/messages.ts';
 import * as http from '../api/http.ts';
 import { MailSocket } from '../api/socket.ts';
 import { MailboxState } from './mailbox.svelte.ts';
@@ -137,7 +137,7 @@ export class AppState {
 
   async #checkSession(): Promise<void> {
     const session = await http.getSession().catch(() => undefined);
-    if (session === null) this.#leave({ kind: 'error', text: errorText({ code: 'SESSION_EXPIRED', retryAfterSeconds: undefined }) });
+    if (session === null) this.#leave({ kind: 'error', text: errorText({ code: 'SESSION_EXPIRED' }) });
     else this.#error(new AppError('NETWORK', 'socket lost'));
   }
 
@@ -145,7 +145,7 @@ export class AppState {
     this.mailbox.apply(event);
     switch (event.type) {
       case 'sessionExpired':
-        this.#leave({ kind: 'error', text: errorText({ code: 'SESSION_EXPIRED', retryAfterSeconds: undefined }) });
+        this.#leave({ kind: 'error', text: errorText({ code: 'SESSION_EXPIRED' }) });
         break;
       case 'syncFailed':
         this.#error(AppError.from(event.error), 'The mailbox could not be loaded.');
@@ -163,12 +163,7 @@ export class AppState {
         break;
       }
       case 'mailboxNotice':
-        this.mailboxNotice =
-          event.notice === 'EXPIRE_ON_READ'
-            ? 'This mail server deletes a message once it is opened. Download anything you want to keep before opening it.'
-            : event.notice === 'EXPIRE_DAYS'
-              ? `This mail server deletes messages after ${event.days ?? 'a few'} days.`
-              : `The mail server allows a refresh only every ${Math.ceil((event.seconds ?? 60) / 60)} min.`;
+        this.mailboxNotice = noticeText(event);
         break;
       default:
         break;

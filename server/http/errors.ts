@@ -1,0 +1,69 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { ApiError, ErrorCode } from '../../shared/api/index.ts';
+import { BridgeError, toApiError } from '../errors.ts';
+
+/** The HTTP status of each error code; a Record, so a new code needs a decision here. */
+const STATUS: Readonly<Record<ErrorCode, number>> = {
+  AUTH_FAILED: 401,
+  MAILDROP_IN_USE: 409,
+  LOGIN_DELAY: 429,
+  TIMEOUT: 504,
+  // The POP3 server failed us: a bad gateway, whatever the cause.
+  TLS: 502,
+  CONNECT_FAILED: 502,
+  CONNECTION_CLOSED: 502,
+  STLS_UNAVAILABLE: 502,
+  NO_SAFE_MECHANISM: 502,
+  TEMPORARY: 502,
+  PERMANENT: 502,
+  PROTOCOL: 502,
+  TOO_LARGE: 502,
+  NOT_SUPPORTED: 502,
+  COMMAND_FAILED: 502,
+  BAD_REQUEST: 400,
+  NOT_FOUND: 404,
+  UNAUTHORIZED: 401,
+  RATE_LIMITED: 429,
+  SESSION_EXPIRED: 401,
+  MESSAGE_GONE: 404,
+  AMBIGUOUS_MESSAGE: 409,
+  FORBIDDEN_ORIGIN: 403,
+  FRAME_TOO_LARGE: 413,
+  INTERNAL: 500,
+};
+
+export function statusFor(code: ErrorCode): number {
+  return STATUS[code];
+}
+
+/** Fastify's own 4xx (a body that is not JSON, too large, a bad content type) are the client's mistake. */
+function fromFastify(error: unknown): ApiError | undefined {
+  const status = (error as Partial<FastifyError> | null)?.statusCode;
+  if (typeof status !== 'number' || status < 400 || status >= 500) return undefined;
+  return { code: status === 413 ? 'FRAME_TOO_LARGE' : 'BAD_REQUEST' };
+}
+
+/** For the not-found handlers: an unknown route is an error like any other. */
+export function notFound(): never {
+  throw new BridgeError('NOT_FOUND');
+}
+
+/**
+ * The one place an error becomes an HTTP answer: routes and hooks throw, this
+ * sends `{ error: ApiError }` with the status of its code.
+ */
+async function errorHandler(app: FastifyInstance): Promise<void> {
+  app.setErrorHandler(async (error, req, reply) => {
+    const body = fromFastify(error) ?? toApiError(error);
+    if (body.code === 'INTERNAL') req.log.error({ err: error }, 'request failed');
+    else req.log.info({ code: body.code, url: req.routeOptions.url }, 'request refused');
+    // A route may have set headers for a body that never came (a download's name, a long cache).
+    reply.removeHeader('content-disposition');
+    reply.header('cache-control', 'no-store');
+    if (body.retryAfterSeconds !== undefined) reply.header('retry-after', String(body.retryAfterSeconds));
+    return reply.code(statusFor(body.code)).type('application/json; charset=utf-8').send({ error: body });
+  });
+}
+
+export default fp(errorHandler, { name: 'error-handler' });

@@ -1,0 +1,25 @@
+import { describe, expect, test } from 'vitest';
+import { ErrorCode } from '../../shared/api/index.ts';
+import { AppError } from '../../web/lib/api/errors.ts';
+import { errorText, noticeText } from '../../web/lib/api/messages.ts';
+
+describe('the web app words every error from its code and facts', () => {
+  test('every API code has its own text', () => {
+    const texts = ErrorCode.options.map((code) => errorText({ code }));
+    for (const [i, text] of texts.entries()) expect(text.length, ErrorCode.options[i]).toBeGreaterThan(10);
+    expect(new Set(texts).size).toBe(texts.length);
+  });
+
+  test('facts join the text: how long to wait, the limit, and the mail server’s own words', () => {
+    expect(errorText(AppError.from({ code: 'LOGIN_DELAY', retryAfterSeconds: 290 }))).toMatch(/\(about 5 min\)$/);
+    expect(errorText(AppError.from({ code: 'FRAME_TOO_LARGE', limit: 65536 }))).toMatch(/ The limit is 64 KB\.$/);
+    expect(errorText(AppError.from({ code: 'AUTH_FAILED', serverText: '[AUTH] Password expired' })))
+      .toBe('Wrong username or password. Check them and sign in again. The mail server said: “[AUTH] Password expired”');
+  });
+
+  test('mailbox notices are worded here too, from their facts', () => {
+    expect(noticeText({ type: 'mailboxNotice', notice: 'EXPIRE_DAYS', days: 30 })).toContain('after 30 days');
+    expect(noticeText({ type: 'mailboxNotice', notice: 'LOGIN_DELAY', seconds: 600 })).toContain('every 10 min');
+    expect(noticeText({ type: 'mailboxNotice', notice: 'EXPIRE_ON_READ', days: 0 })).toContain('once it is opened');
+  });
+});
