@@ -91,6 +91,7 @@ export class MailboxRegistry {
         account, serverId, limiter, connector: this.connector, store: this.store, log: this.log,
         idleCloseMs: this.config.idleCloseSeconds * 1000,
         refreshIntervalMs: this.config.refreshIntervalSeconds * 1000,
+        minRefreshIntervalMs: this.config.minRefreshIntervalSeconds * 1000,
         deleteGraceMs: this.config.deleteGraceSeconds * 1000,
       }, credentials);
       session.adopt(client, release);

@@ -168,7 +168,9 @@ export class AppState {
             ? 'This mail server deletes a message once it is opened. Download anything you want to keep before opening it.'
             : event.notice === 'EXPIRE_DAYS'
               ? `This mail server deletes messages after ${event.days ?? 'a few'} days.`
-              : `The mail server allows a refresh only every ${Math.ceil((event.seconds ?? 60) / 60)} min.`;
+              : event.notice === 'REFRESH_LIMITED'
+                ? `Checked for new mail moments ago; Refresh again in ${event.seconds ?? 10} s.`
+                : `The mail server allows a refresh only every ${Math.ceil((event.seconds ?? 60) / 60)} min.`;
         break;
       default:
         break;
