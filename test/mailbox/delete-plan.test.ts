@@ -52,6 +52,7 @@ const cases: Case[] = [
   { name: 'C0041 identical copies, unchanged: the copy the user picked', before: [A, X, X], after: [A, X, X], remove: [2], dele: [3] },
   { name: 'C0041 identical copies, one removed elsewhere: the later copy is refused', before: [A, X, X], after: [A, X], remove: [2], dele: [], refused: [2] },
   { name: 'C0041 identical copies, one removed elsewhere: the first copy is refused too', before: [A, X, X], after: [X, A], remove: [1], dele: [], refused: [1] },
+  { name: 'C0041 three copies, one removed elsewhere: the set of copies changed, refused', before: [X, X, X], after: [X, X], remove: [0], dele: [], refused: [0] },
   { name: 'C0041 identical copies, renumbered but all there', before: [A, X, X], after: [X, X], remove: [1], dele: [1] },
   { name: 'C0040 shared unique-id: the other message left alone when ours went', before: [P, Q], after: [Q], remove: [0], dele: [], refused: [0] },
   { name: 'C0040 shared unique-id: ours, now alone under the id, refused rather than guessed', before: [P, Q], after: [Q], remove: [1], dele: [], refused: [1] },

@@ -114,6 +114,20 @@ describe('deletes against a maildrop that changes and connections that drop', ()
     expect(drop.names).toEqual(['A', 'P']);
   });
 
+  test('a message whose size changed under its unique-id between connections is refused, not deleted', async () => {
+    const drop = new FakeMaildrop([A, B, C]);
+    const m = open(drop);
+    await m.session.sync(null, false);
+    const b = m.key('B');
+    await m.session.disconnect();
+    drop.messages = [A, { ...B, size: 99_999 }, C];
+    m.session.markDelete([b, m.key('C')]);
+    const result = await m.session.commitDeletes();
+    expect(result.failed).toEqual([b]);
+    expect(drop.deles).toEqual([{ connection: 2, msg: 3, name: 'C' }]);
+    expect(drop.names).toEqual(['A', 'B']);
+  });
+
   test('C0041: identical copies, one removed elsewhere: the other copy is refused', async () => {
     const X = msg('X');
     const drop = new FakeMaildrop([A, X, { ...X }]);
