@@ -55,7 +55,8 @@ export async function buildListing(conn: MailboxClient): Promise<Listing> {
   const [sizes, uids] = await Promise.all([conn.list(), conn.uidl()]);
   const headers = new Map<number, Uint8Array>();
   const keep = (msg: number, reply: Uint8Array | null): void => {
-    if (reply) headers.set(msg, headerBlock(reply).slice());
+    // A copy (Buffer#slice would be a view): the map must not pin the reply it was cut from.
+    if (reply) headers.set(msg, new Uint8Array(headerBlock(reply)));
   };
   let items: Array<{ msg: number; size: number; id: string; base: string }>;
   if (uids) {
