@@ -9,7 +9,7 @@ export interface CommitOutcome {
   /** Not deleted: refused by the plan or by the server's -ERR to DELE. */
   failures: Map<string, ApiError>;
   /** The connection dropped before QUIT's +OK: the next listing says. */
-  unknown: string[];
+  unconfirmed: string[];
 }
 
 /**
@@ -18,7 +18,7 @@ export interface CommitOutcome {
  * used again.
  */
 export async function commitPlan(client: MailboxClient, plan: DeletePlan): Promise<CommitOutcome> {
-  const outcome: CommitOutcome = { committed: [...plan.gone], failures: new Map(plan.refused), unknown: [] };
+  const outcome: CommitOutcome = { committed: [...plan.gone], failures: new Map(plan.refused), unconfirmed: [] };
   const sent: string[] = [];
   for (const { key, msg } of plan.dele) {
     try {
@@ -27,9 +27,9 @@ export async function commitPlan(client: MailboxClient, plan: DeletePlan): Promi
     } catch (err) {
       const error = toApiError(err);
       if (error.code === 'COMMAND_FAILED') { outcome.failures.set(key, error); continue; }
-      // The DELE may or may not have reached the server: everything not refused is unknown.
+      // The DELE may or may not have reached the server: everything not refused is unconfirmed.
       client.destroy();
-      outcome.unknown = plan.dele.map((d) => d.key).filter((k) => !outcome.failures.has(k));
+      outcome.unconfirmed = plan.dele.map((d) => d.key).filter((k) => !outcome.failures.has(k));
       return outcome;
     }
   }
@@ -38,7 +38,7 @@ export async function commitPlan(client: MailboxClient, plan: DeletePlan): Promi
     outcome.committed.push(...sent);
   } catch {
     client.destroy();
-    outcome.unknown = sent;
+    outcome.unconfirmed = sent;
   }
   return outcome;
 }

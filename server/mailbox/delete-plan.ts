@@ -78,7 +78,7 @@ export function pendingToDrop(entries: ListingEntry[], pending: ReadonlyMap<stri
  * Deletes whose QUIT never got its +OK, settled by the next connection's
  * listing: a message still there with the same size was not deleted.
  */
-export function settleUnknown(
+export function settleUnconfirmed(
   entries: ListingEntry[],
   unsettled: ReadonlyMap<string, DeleteTarget>,
 ): { committed: string[]; stillThere: string[] } {

@@ -3,7 +3,7 @@ import { BridgeError, toApiError } from '../errors.ts';
 import type { MailStore } from '../store/store.ts';
 import type { OpenConnection } from './connection-lease.ts';
 import { commitPlan, failureGroups } from './delete-commit.ts';
-import { pendingToDrop, planDeletes, settleUnknown, type DeleteTarget } from './delete-plan.ts';
+import { pendingToDrop, planDeletes, settleUnconfirmed, type DeleteTarget } from './delete-plan.ts';
 import type { ListingEntry } from './keys.ts';
 import type { MailboxView } from './publish-plan.ts';
 
@@ -78,7 +78,7 @@ export class Deletes {
   /** A new listing, before it is published, settles the deletes whose QUIT got no +OK. */
   settle(entries: ListingEntry[]): void {
     if (this.unsettled.size === 0) return;
-    const { committed, stillThere } = settleUnknown(entries, this.unsettled);
+    const { committed, stillThere } = settleUnconfirmed(entries, this.unsettled);
     this.unsettled.clear();
     if (committed.length) this.deleted(committed);
     if (stillThere.length) {
@@ -108,7 +108,7 @@ export class Deletes {
     this.pending.clear();
     const outcome = await commitPlan(open.client, planDeletes(open.listing!.entries, work));
     this.host.drop(open); // ended by QUIT or dropped: its numbers are never used again
-    for (const key of outcome.unknown) this.unsettled.set(key, work.get(key)!);
+    for (const key of outcome.unconfirmed) this.unsettled.set(key, work.get(key)!);
     if (outcome.committed.length) this.deleted(outcome.committed);
     for (const group of failureGroups(outcome.failures)) this.host.emit({ type: 'deletionFailed', ...group });
     this.host.emit({ type: 'deletionPending', keys: this.pendingKeys });

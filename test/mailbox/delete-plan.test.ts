@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { deleteTarget, pendingToDrop, planDeletes, settleUnknown, type DeleteTarget } from '../../server/mailbox/delete-plan.ts';
+import { deleteTarget, pendingToDrop, planDeletes, settleUnconfirmed, type DeleteTarget } from '../../server/mailbox/delete-plan.ts';
 import type { ListingEntry } from '../../server/mailbox/keys.ts';
 import { buildListing } from '../../server/mailbox/listing.ts';
 import { FakeMaildrop, type FakeMessage } from '../fixtures/fake-mailbox-client.ts';
@@ -90,7 +90,7 @@ describe('settling deletes whose QUIT got no +OK', () => {
   ])('$name', async ({ after, stillThere, committed }) => {
     const seen = await entries([A, B, C]);
     const b = seen.find((e) => e.msg === 2)!;
-    const result = settleUnknown(await entries(after), new Map([[b.key, deleteTarget(seen, b)]]));
+    const result = settleUnconfirmed(await entries(after), new Map([[b.key, deleteTarget(seen, b)]]));
     const names = (keys: string[]) => keys.map((k) => seen.find((e) => e.key === k)!.msg === 2 ? 'B' : '?');
     expect(names(result.stillThere)).toEqual(stillThere);
     expect(names(result.committed)).toEqual(committed);
