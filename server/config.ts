@@ -36,6 +36,8 @@ const FileConfig = z.strictObject({
   idleCloseSeconds: z.number().int().min(1).default(60),
   /** Reconnect to look for new mail this often while a tab is open; 0 = never. */
   refreshIntervalSeconds: z.number().int().min(0).default(300),
+  /** A refresh logs in again at most this often per account, so a refresh flood is no login storm at the provider. */
+  minRefreshIntervalSeconds: z.number().int().min(0).default(10),
   /** Pending deletes are committed this long after the last delete (undo window). */
   deleteGraceSeconds: z.number().int().min(0).default(8),
   /** Sign-in attempts per client address, and per username, in `signInWindowSeconds` (stops password guessing). */
@@ -105,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   set('sessionLifetimeSeconds', intFromEnv(env, 'SESSION_LIFETIME_SECONDS'));
   set('idleCloseSeconds', intFromEnv(env, 'IDLE_CLOSE_SECONDS'));
   set('refreshIntervalSeconds', intFromEnv(env, 'REFRESH_INTERVAL_SECONDS'));
+  set('minRefreshIntervalSeconds', intFromEnv(env, 'MIN_REFRESH_INTERVAL_SECONDS'));
   set('deleteGraceSeconds', intFromEnv(env, 'DELETE_GRACE_SECONDS'));
   if (env.POP3_HOST) {
     const security = env.POP3_SECURITY || 'tls';

@@ -10,7 +10,11 @@ import { headerBlock, MAX_HEADER_BYTES } from './summary.ts';
 export interface Listing {
   entries: ListingEntry[];
   byKey: Map<string, ListingEntry>;
-  /** Header blocks already read while listing (servers without UIDL). */
+  /**
+   * Header blocks already read while listing (servers without UIDL, shared
+   * unique-ids). Each is its own copy of at most MAX_HEADER_BYTES, so the
+   * map never pins the replies they were cut from.
+   */
   headers: Map<number, Uint8Array>;
 }
 
@@ -37,12 +41,12 @@ export async function fetchHeaders(conn: MailboxClient, msgs: number[], onEach: 
   let notSupported = false;
   const missing: number[] = [];
   await conn.topMany(msgs, 0, (msg, result) => {
-    if (result instanceof Uint8Array) onEach(msg, result); // TOP n 0: the header block, cut again by whoever reads it
+    if (result instanceof Uint8Array) onEach(msg, result); // TOP n 0: the header block, cut to the cap
     else {
-      if ((result as { code?: string }).code === 'NOT_SUPPORTED' || (result as { code?: string }).code === 'COMMAND_FAILED') notSupported = true;
+      if (result.code === 'NOT_SUPPORTED' || result.code === 'COMMAND_FAILED') notSupported = true;
       missing.push(msg);
     }
-  });
+  }, MAX_HEADER_BYTES);
   // A server without CAPA may lack TOP; fall back to RETR for what TOP refused.
   for (const m of missing) onEach(m, notSupported ? await headerByRetr(conn, m) : null);
 }
@@ -51,6 +55,10 @@ export async function buildListing(conn: MailboxClient): Promise<Listing> {
   // Both in one round trip when the server pipelines.
   const [sizes, uids] = await Promise.all([conn.list(), conn.uidl()]);
   const headers = new Map<number, Uint8Array>();
+  const keep = (msg: number, reply: Uint8Array | null): void => {
+    // A copy (Buffer#slice would be a view): the map must not pin the reply it was cut from.
+    if (reply) headers.set(msg, new Uint8Array(headerBlock(reply)));
+  };
   let items: Array<{ msg: number; size: number; id: string; base: string }>;
   if (uids) {
     const byMsg = new Map(uids.map((u) => [u.msg, u.uid]));
@@ -59,7 +67,7 @@ export async function buildListing(conn: MailboxClient): Promise<Listing> {
     // A unique-id on several messages is told apart by content, so a cached
     // summary, a seen flag or a delete can never pass from one to the other.
     const shared = sizes.filter((s) => (uses.get(byMsg.get(s.msg) ?? '') ?? 0) > 1).map((s) => s.msg);
-    await fetchHeaders(conn, shared, (msg, h) => { if (h) headers.set(msg, headerBlock(h)); });
+    await fetchHeaders(conn, shared, keep);
     items = sizes.map((s) => {
       const uid = byMsg.get(s.msg);
       if (uid === undefined) throw new Pop3RemoteError('PROTOCOL', `UIDL lacks message ${s.msg}`);
@@ -69,7 +77,7 @@ export async function buildListing(conn: MailboxClient): Promise<Listing> {
       return { msg: s.msg, size: s.size, id: idFromSharedUid(uid, h, s.size), base: idFromUid(uid) };
     });
   } else {
-    await fetchHeaders(conn, sizes.map((s) => s.msg), (msg, h) => { if (h) headers.set(msg, headerBlock(h)); });
+    await fetchHeaders(conn, sizes.map((s) => s.msg), keep);
     items = sizes.map((s) => {
       const h = headers.get(s.msg);
       if (!h) throw new Pop3RemoteError('PROTOCOL', `no header block for message ${s.msg}`);

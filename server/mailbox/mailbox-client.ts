@@ -1,4 +1,5 @@
 import type { Capabilities } from '../../shared/pop3/capabilities.ts';
+import type { Pop3RemoteError } from '../../shared/pop3/index.ts';
 import type { Credentials } from '../pop3-client/mechanisms.ts';
 
 export type { Credentials };
@@ -13,7 +14,8 @@ export interface MailboxClient {
   list(): Promise<Array<{ msg: number; size: number }>>;
   uidl(): Promise<Array<{ msg: number; uid: string }> | null>;
   top(msg: number, lines: number): Promise<Uint8Array | null>;
-  topMany(msgs: number[], lines: number, onEach: (msg: number, result: Uint8Array | Error) => void): Promise<void>;
+  /** Pipelined TOP; each reply is cut to `maxBytes` as it arrives. */
+  topMany(msgs: number[], lines: number, onEach: (msg: number, result: Uint8Array | Pop3RemoteError) => void, maxBytes?: number): Promise<void>;
   retr(msg: number): AsyncIterable<Uint8Array>;
   dele(msg: number): Promise<void>;
   quit(): Promise<void>;

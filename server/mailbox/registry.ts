@@ -1,3 +1,4 @@
+import { Pop3RemoteError } from '../../shared/pop3/index.ts';
 import type { Config, ServerConfig } from '../config.ts';
 import type { MailStore } from '../store/store.ts';
 import type { Credentials, Pop3Connector } from './mailbox-client.ts';
@@ -63,7 +64,7 @@ export class MailboxRegistry {
     } catch (e) {
       // A server that locks the maildrop answers [IN-USE] only after the
       // password proved right; then our own live connection is the holder.
-      if (!(live?.session.hasConnection && (e as { code?: string }).code === 'MAILDROP_IN_USE')) {
+      if (!(live?.session.hasConnection && e instanceof Pop3RemoteError && e.code === 'MAILDROP_IN_USE')) {
         release();
         throw e;
       }
@@ -91,6 +92,7 @@ export class MailboxRegistry {
         account, serverId, limiter, connector: this.connector, store: this.store, log: this.log,
         idleCloseMs: this.config.idleCloseSeconds * 1000,
         refreshIntervalMs: this.config.refreshIntervalSeconds * 1000,
+        minRefreshIntervalMs: this.config.minRefreshIntervalSeconds * 1000,
         deleteGraceMs: this.config.deleteGraceSeconds * 1000,
       }, credentials);
       session.adopt(client, release);

@@ -202,8 +202,13 @@ export class Pop3Client {
    * TOP for many messages; pipelined when the server allows it, so they go
    * out in batches rather than one round trip each. `onEach` gets each
    * result in order; a -ERR for one message does not stop the others.
+   * `maxBytes` keeps at most that much of each reply: the rest is read off
+   * the wire and dropped, so a server sending huge replies cannot make them
+   * pile up in memory.
    */
-  async topMany(msgs: readonly number[], lines: number, onEach: (msg: number, result: Uint8Array | Pop3RemoteError) => void): Promise<void> {
+  async topMany(
+    msgs: readonly number[], lines: number, onEach: (msg: number, result: Uint8Array | Pop3RemoteError) => void, maxBytes = Infinity,
+  ): Promise<void> {
     if (msgs.length === 0) return;
     // One handler per command and one promise for all: thousands of replies,
     // little garbage. Commands are handed to the protocol as replies free the
@@ -217,6 +222,7 @@ export class Pop3Client {
         const msg = msgs[next++]!;
         const command: Command = { name: 'TOP', msg, lines };
         const parts: Uint8Array[] = [];
+        let kept = 0;
         const done = (result: Uint8Array | Pop3RemoteError): void => {
           if (failed) return;
           onEach(msg, result);
@@ -227,7 +233,12 @@ export class Pop3Client {
           status: (reply, final) => {
             if (final) done(errorForReply(command, reply));
           },
-          data: (chunk) => parts.push(chunk),
+          data: (chunk) => {
+            if (kept >= maxBytes) return; // past the cap the reply is read and dropped
+            const take = chunk.subarray(0, maxBytes - kept);
+            parts.push(take);
+            kept += take.length;
+          },
           end: () => done(parts.length === 1 ? parts[0]! : concatBytes(parts.length === 0 ? [new Uint8Array(0)] : parts)),
           error: (error) => {
             if (failed) return;

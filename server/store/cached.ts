@@ -1,4 +1,4 @@
-import type { MailStore, StoredMessage } from './store.ts';
+import type { MailStore, MessageRow, StoredMessage } from './store.ts';
 
 /** Accounts whose rows are kept in memory; the least recently listed is dropped first. */
 const DEFAULT_MAX_ACCOUNTS = 64;
@@ -30,7 +30,7 @@ export class CachedStore implements MailStore {
     return this.accounts.get(account)?.get(key) ?? this.inner.get(account, key);
   }
 
-  put(account: string, rows: Array<Omit<StoredMessage, 'seen'> & { seen?: boolean }>): void {
+  put(account: string, rows: MessageRow[]): void {
     this.inner.put(account, rows);
     const cached = this.accounts.get(account);
     if (!cached) return;

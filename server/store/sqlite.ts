@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { MailStore, StoredMessage } from './store.ts';
+import type { MailStore, MessageRow, StoredMessage } from './store.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS messages (
@@ -57,11 +57,11 @@ export class SqliteStore implements MailStore {
     return r && { key: r.key, size: r.size, messageId: r.message_id, summary: JSON.parse(r.summary), seen: r.seen === 1 };
   }
 
-  put(account: string, rows: Array<Omit<StoredMessage, 'seen'> & { seen?: boolean }>): void {
+  put(account: string, rows: MessageRow[]): void {
     this.putAll(account, rows);
   }
 
-  private readonly putAll = this.transaction((account: string, rows: Array<Omit<StoredMessage, 'seen'> & { seen?: boolean }>) => {
+  private readonly putAll = this.transaction((account: string, rows: MessageRow[]) => {
     for (const r of rows) {
       this.stmts.upsert.run({
         account, key: r.key, size: r.size, messageId: r.messageId, summary: JSON.stringify(r.summary),

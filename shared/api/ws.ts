@@ -124,9 +124,11 @@ export const MailboxNoticeEvent = z.strictObject({
   /**
    * EXPIRE_ON_READ: the server deletes mail once retrieved (CAPA EXPIRE 0);
    * EXPIRE_DAYS: the server deletes mail after `days`;
-   * LOGIN_DELAY: a refresh must wait `seconds`.
+   * LOGIN_DELAY: a refresh must wait `seconds` (the server's LOGIN-DELAY);
+   * REFRESH_LIMITED: the mailbox was checked moments ago, a refresh must wait
+   * `seconds` (the bridge's limit). Both come with the mailbox as of the last login.
    */
-  notice: z.enum(['EXPIRE_ON_READ', 'EXPIRE_DAYS', 'LOGIN_DELAY']),
+  notice: z.enum(['EXPIRE_ON_READ', 'EXPIRE_DAYS', 'LOGIN_DELAY', 'REFRESH_LIMITED']),
   days: z.number().int().nonnegative().optional(),
   seconds: z.number().int().nonnegative().optional(),
 });

@@ -14,6 +14,12 @@ describe('loadConfig', () => {
     expect(c).toMatchObject({ host: '127.0.0.1', port: 8080, dataDir: './data', servers: [], demo: null, trustProxy: false });
   });
 
+  test('refreshes log in at most every 10 s by default; MIN_REFRESH_INTERVAL_SECONDS changes it', () => {
+    expect(loadConfig({}).minRefreshIntervalSeconds).toBe(10);
+    expect(loadConfig({ MIN_REFRESH_INTERVAL_SECONDS: '0' }).minRefreshIntervalSeconds).toBe(0);
+    expect(() => loadConfig({ MIN_REFRESH_INTERVAL_SECONDS: 'soon' })).toThrow(/^MIN_REFRESH_INTERVAL_SECONDS:/);
+  });
+
   test('one server from environment variables alone', () => {
     const ca = file('ca.pem', '-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n');
     const c = loadConfig({ POP3_HOST: 'mail.example.org', POP3_SECURITY: 'starttls', POP3_CA_FILE: ca, HOST: '0.0.0.0', PORT: '9000', DATA_DIR: '/var/lib/pb' });

@@ -14,6 +14,8 @@ export async function startBridge(servers: Array<Partial<ServerConfig> & Pick<Se
     webRoot: join(dataDir, 'no-web'),
     servers: servers.map((s, i) => ({ id: `s${i}`, label: `Server ${i}`, security: 'plain', maxConnections: 4, ...s })),
     pop3Timeouts: { connectTimeoutMs: 5000, greetingTimeoutMs: 5000, commandTimeoutMs: 15000 },
+    // Tests refresh right after signing in; the refresh limit has tests of its own.
+    minRefreshIntervalSeconds: 0,
     ...overrides,
   };
   const app = await buildApp(config, { logger: false });

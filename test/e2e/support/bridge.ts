@@ -31,6 +31,8 @@ export async function startBridge(server: Omit<ServerConfig, 'id' | 'label' | 'm
     webRoot,
     servers: [{ id: 'dovecot', label: 'Dovecot (test)', maxConnections: 4, ...server }],
     pop3Timeouts: { connectTimeoutMs: 5000, greetingTimeoutMs: 5000, commandTimeoutMs: 15000 },
+    // Tests refresh right after signing in; the refresh limit has tests of its own.
+    minRefreshIntervalSeconds: 0,
     ...overrides,
   };
   const app = await buildApp(config, { logger: false });

@@ -61,6 +61,8 @@ export function noticeText(event: MailboxNoticeEvent): string {
       return `This mail server deletes messages after ${event.days ?? 'a few'} days.`;
     case 'LOGIN_DELAY':
       return `The mail server allows a refresh only every ${minutes(event.seconds ?? 60)} min.`;
+    case 'REFRESH_LIMITED':
+      return `Checked for new mail moments ago; Refresh again in ${event.seconds ?? 10} s.`;
   }
 }
 
