@@ -7,6 +7,7 @@ import type { Pop3Connector } from './mailbox/mailbox-client.ts';
 import { pop3Connector } from './mailbox/pop3-connector.ts';
 import { MailboxRegistry } from './mailbox/registry.ts';
 import auth from './http/session-cookie.ts';
+import { messageFrameRoute } from './http/message-frame.ts';
 import { rawRoute } from './http/raw-route.ts';
 import securityHeaders from './http/security-headers.ts';
 import { sessionRoutes } from './http/session-routes.ts';
@@ -51,6 +52,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
 
   sessionRoutes(app, config, registry);
   rawRoute(app, registry, store);
+  messageFrameRoute(app);
   wsRoute(app, config, registry);
   if (!(await registerStatic(app, config.webRoot))) {
     app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: { code: 'NOT_FOUND', message: 'No such route.' } }));

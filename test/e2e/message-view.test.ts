@@ -58,7 +58,7 @@ describe('hostile mail in the message view', () => {
       try {
         const iframe = page.locator('iframe[title="Message body"]');
         if (await iframe.count()) {
-          expect(await iframe.getAttribute('sandbox')).toBe('allow-popups allow-popups-to-escape-sandbox');
+          expect(await iframe.getAttribute('sandbox')).toBe('allow-scripts allow-popups allow-popups-to-escape-sandbox');
           const body = page.frameLocator('iframe[title="Message body"]').locator('body');
           // The harmless part of the mail is shown, so the check below is about a rendered mail.
           await expect.poll(() => body.innerText()).toContain('Hostile sample');
