@@ -103,6 +103,21 @@ describe('hostile mail in the message view', () => {
     }
   });
 
+  it('shows cid: images from the message parts, with no banner and no request', async () => {
+    const { page, leaks } = await openMail('cid-image');
+    try {
+      await messageFrameSettled(page);
+      const frame = page.frameLocator('iframe[title="Message body"]');
+      await expect.poll(() => frame.getByRole('img', { name: 'Logo' }).evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1);
+      const background = await frame.locator('p[style]').evaluate((p) => getComputedStyle(p).backgroundImage);
+      expect(background).toMatch(/^url\("data:image\/png;base64,/);
+      expect(await page.getByRole('button', { name: 'Show remote content' }).count()).toBe(0);
+      expect(leaks).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
+  });
+
   it('shows a right-to-left override in a file name as a visible mark', async () => {
     const { page } = await openMail('bidi-filename');
     try {
