@@ -24,6 +24,7 @@ export default defineConfig({
     fs: { allow: [fileURLToPath(new URL('.', import.meta.url))] },
     proxy: {
       '/api': { target: 'http://127.0.0.1:8080', ws: true },
+      '/frame': { target: 'http://127.0.0.1:8080' },
     },
   },
 });

@@ -8,6 +8,7 @@ import { pop3Connector } from './mailbox/pop3-connector.ts';
 import { MailboxRegistry } from './mailbox/registry.ts';
 import errorHandler, { notFound } from './http/errors.ts';
 import auth from './http/session-cookie.ts';
+import { messageFrameRoute } from './http/message-frame.ts';
 import { rawRoute } from './http/raw-route.ts';
 import securityHeaders from './http/security-headers.ts';
 import { sessionRoutes } from './http/session-routes.ts';
@@ -53,6 +54,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
 
   sessionRoutes(app, config, registry);
   rawRoute(app, registry, store);
+  messageFrameRoute(app);
   wsRoute(app, config, registry);
   if (!(await registerStatic(app, config.webRoot))) {
     app.setNotFoundHandler(notFound);

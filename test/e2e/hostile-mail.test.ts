@@ -87,3 +87,75 @@ describe('hostile mail through the server', () => {
     });
   }
 });
+
+// Where remote content may load: never in the app's own document, and in the
+// message frame only once the person asked. Both are decided by CSP, so the
+// outcome tells a CSP block from a request that reached the network.
+describe('the app and the message frame have separate policies', () => {
+  /** Outcomes of requests whose URL contains `fragment`: "finished", or the failure's error text. */
+  function outcomesFor(fragment: string): string[] {
+    const outcomes: string[] = [];
+    const seen = (request: Request, outcome: string) => { if (request.url().includes(fragment)) outcomes.push(outcome); };
+    page.on('requestfinished', (request) => seen(request, 'finished'));
+    page.on('requestfailed', (request) => seen(request, request.failure()?.errorText ?? 'failed'));
+    return outcomes;
+  }
+
+  it('the app document refuses a remote image; the frame loads one after "Show remote content"', async () => {
+    const inApp = outcomesFor('/leak/app-document');
+    await page.evaluate((src) => {
+      const img = document.createElement('img');
+      img.src = src;
+      document.body.append(img);
+    }, 'http://127.0.0.1:9/leak/app-document');
+    await expect.poll(() => inApp, { timeout: 10_000 }).toHaveLength(1);
+    expect(inApp[0]).toMatch(/csp/i);
+    leaks.length = 0;
+
+    await page.getByRole('searchbox', { name: 'Filter' }).fill('[hostile] pixel');
+    await page.getByRole('row').filter({ hasText: '[hostile] pixel' }).first().click();
+    await messageFrameSettled(page);
+    expect(leaks).toEqual([]);
+    const inFrame = outcomesFor('/leak/pixel');
+    await page.getByRole('button', { name: 'Show remote content' }).click();
+    await expect.poll(() => inFrame.some((outcome) => !/csp/i.test(outcome)), { timeout: 10_000 }).toBe(true);
+    leaks.length = 0;
+    await page.keyboard.press('Escape');
+  });
+
+  // The frame document runs its own script; its CSP must refuse any other,
+  // even markup that never went through the sanitiser.
+  it('the frame document runs no script but its own, whatever it is sent', async () => {
+    const refused: string[] = [];
+    page.on('console', (m) => { if (/violates the following Content Security Policy directive 'script-src/i.test(m.text())) refused.push(m.text()); });
+    const received = await page.evaluate(async (html) => {
+      const frame = document.createElement('iframe');
+      frame.setAttribute('sandbox', 'allow-scripts');
+      frame.src = '/frame/message.html';
+      const got: unknown[] = [];
+      await new Promise<void>((resolve) => {
+        addEventListener('message', (event) => {
+          if (event.source !== frame.contentWindow) return;
+          got.push(event.data);
+          const type = (event.data as { type?: string }).type;
+          if (type === 'ready') frame.contentWindow?.postMessage({ html }, '*');
+          if (type === 'shown') setTimeout(resolve, 1000);
+        });
+        document.body.append(frame);
+      });
+      frame.remove();
+      return got;
+    }, [
+      `<img src="data:," onerror="parent.postMessage('ran:onerror','*')">`,
+      `<svg onload="parent.postMessage('ran:svg','*')"></svg>`,
+      `<details open ontoggle="parent.postMessage('ran:ontoggle','*')"><summary>x</summary></details>`,
+      `<script>parent.postMessage('ran:script','*')</script>`,
+      `<iframe srcdoc="<script>parent.parent.postMessage('ran:srcdoc','*')</script>"></iframe>`,
+    ].join(''));
+    expect(received).toEqual([{ type: 'ready' }, { type: 'shown' }]);
+    // The handlers were tried and refused, so the check above is not vacuous.
+    expect(refused.length).toBeGreaterThan(0);
+    expect(await scriptMarkers(page)).toEqual([]);
+  });
+});
+

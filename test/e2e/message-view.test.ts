@@ -58,7 +58,7 @@ describe('hostile mail in the message view', () => {
       try {
         const iframe = page.locator('iframe[title="Message body"]');
         if (await iframe.count()) {
-          expect(await iframe.getAttribute('sandbox')).toBe('allow-popups allow-popups-to-escape-sandbox');
+          expect(await iframe.getAttribute('sandbox')).toBe('allow-scripts allow-popups allow-popups-to-escape-sandbox');
           const body = page.frameLocator('iframe[title="Message body"]').locator('body');
           // The harmless part of the mail is shown, so the check below is about a rendered mail.
           await expect.poll(() => body.innerText()).toContain('Hostile sample');
@@ -98,6 +98,21 @@ describe('hostile mail in the message view', () => {
       const fetched = page.waitForRequest((r) => r.url().includes('/leak/pixel'));
       await page.getByRole('button', { name: 'Show remote content' }).click();
       await fetched;
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('shows cid: images from the message parts, with no banner and no request', async () => {
+    const { page, leaks } = await openMail('cid-image');
+    try {
+      await messageFrameSettled(page);
+      const frame = page.frameLocator('iframe[title="Message body"]');
+      await expect.poll(() => frame.getByRole('img', { name: 'Logo' }).evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1);
+      const background = await frame.locator('p[style]').evaluate((p) => getComputedStyle(p).backgroundImage);
+      expect(background).toMatch(/^url\("data:image\/png;base64,/);
+      expect(await page.getByRole('button', { name: 'Show remote content' }).count()).toBe(0);
+      expect(leaks).toEqual([]);
     } finally {
       await page.context().close();
     }

@@ -75,8 +75,9 @@ export async function scriptMarkers(page: Page): Promise<string[]> {
 }
 
 /**
- * Waits until the message frame has loaded its document and everything the
- * document asked for (images, styles, fonts): by then any request the mail
+ * Waits until the message frame has loaded its document, received the body,
+ * and loaded everything the body asked for (images, styles, fonts): the frame
+ * reports that and the app clears aria-busy. By then any request the mail
  * could make has been made or refused.
  */
 export async function messageFrameSettled(page: Page): Promise<void> {
@@ -84,4 +85,5 @@ export async function messageFrameSettled(page: Page): Promise<void> {
   if (!(await iframe.count())) return;
   const frame = await (await iframe.elementHandle())?.contentFrame();
   await frame?.waitForLoadState('load');
+  await page.locator('iframe[title="Message body"][aria-busy="false"]').waitFor();
 }

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { MESSAGE_FRAME_PATH, messageFrameResponse } from '../../../server/http/message-frame.ts';
 import { APP_CSP } from '../../../server/http/security-headers.ts';
 
 const TYPES: Record<string, string> = {
@@ -17,12 +18,14 @@ export interface StaticServer {
 }
 
 /**
- * Serves a built page with the app's real CSP, and mail files as the raw
- * message route does (GET /api/messages/:key/raw), on a free loopback port.
+ * Serves a built page with the app's real CSP, the message frame document as
+ * the server does, and mail files as the raw message route does
+ * (GET /api/messages/:key/raw), on a free loopback port.
  */
 export async function serveStatic(root: string, mail: (key: string) => string | null): Promise<StaticServer> {
   const server: Server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const url = new URL(req.url ?? '/', 'http://x');
+    const path = decodeURIComponent(url.pathname);
     const raw = /^\/api\/messages\/([^/]+)\/raw$/.exec(path);
     try {
       if (raw) {
@@ -30,6 +33,12 @@ export async function serveStatic(root: string, mail: (key: string) => string | 
         if (!file) throw new Error('no such mail');
         res.writeHead(200, { 'content-type': 'message/rfc822', 'content-security-policy': 'sandbox', 'x-content-type-options': 'nosniff' });
         res.end(await readFile(file));
+        return;
+      }
+      if (path === MESSAGE_FRAME_PATH) {
+        const frame = messageFrameResponse(url.searchParams.get('remote') === '1');
+        res.writeHead(200, frame.headers);
+        res.end(frame.body);
         return;
       }
       const rel = normalize(path === '/' ? '/index.html' : path).replace(/^(\.\.[/\\])+/, '');

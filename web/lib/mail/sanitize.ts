@@ -70,8 +70,8 @@ export function sanitizeHtml(dirty: string, options: SanitizeOptions): Sanitized
     const href = node.getAttribute('href');
     if (href !== null) {
       const h = href.trim();
-      // In-message "#anchor" links are dropped: the frame's document has the
-      // app's URL as its base, so following one would load the app in the frame.
+      // In-message "#anchor" and relative links are dropped: they would resolve
+      // against the frame document's URL on the app's server.
       if (LINK_SCHEMES.test(h) && isAbsoluteLink(h) && (node.tagName === 'A' || node.tagName === 'AREA')) {
         node.setAttribute('target', '_blank');
         node.setAttribute('rel', 'noopener noreferrer');
