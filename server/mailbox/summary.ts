@@ -25,7 +25,7 @@ function codePoints(text: string, max: number): string {
 export function summarize(key: string, size: number, header: Uint8Array): { summary: CachedSummary; messageId: string | null } {
   try {
     // The reader stops at the empty line that ends the header block.
-    const envelope = readEnvelope(header.subarray(0, MAX_HEADER_BYTES));
+    const envelope = readEnvelope(header.subarray(0, MAX_HEADER_BYTES), { cc: false });
     return {
       messageId: envelope.messageId ? codePoints(envelope.messageId, 998) : null,
       summary: {

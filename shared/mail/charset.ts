@@ -61,13 +61,17 @@ export function decoderFor(rawLabel: string | null | undefined): Decode | null {
   return decode;
 }
 
-export function isUtf8(bytes: Uint8Array): boolean {
+/** The bytes as UTF-8, or null when they are not valid UTF-8. */
+function strictUtf8(bytes: Uint8Array): string | null {
   try {
-    utf8Strict.decode(bytes);
-    return true;
+    return utf8Strict.decode(bytes);
   } catch {
-    return false;
+    return null;
   }
+}
+
+export function isUtf8(bytes: Uint8Array): boolean {
+  return !hasEightBit(bytes) || strictUtf8(bytes) !== null;
 }
 
 /** Whether the bytes hold anything above 0x7F. */
@@ -82,7 +86,8 @@ export function hasEightBit(bytes: Uint8Array): boolean {
  * fallback decoder (windows-1252 unless the caller knows better).
  */
 export function decodeUnlabelled(bytes: Uint8Array, fallback: Decode = cp1252): string {
-  return isUtf8(bytes) ? utf8.decode(bytes) : fallback(bytes);
+  if (!hasEightBit(bytes)) return utf8.decode(bytes);
+  return strictUtf8(bytes) ?? fallback(bytes);
 }
 
 /**

@@ -43,6 +43,7 @@ function qBytes(text: string): number[] {
 }
 
 export function decodeWords(value: string, fallback?: Decode): string {
+  if (!value.includes('=?')) return value;
   let out = '';
   let pos = 0;
   let run: { label: string; bytes: number[] } | null = null;

@@ -27,7 +27,9 @@ export interface Envelope {
   hasAttachment: boolean;
 }
 
-const FIELDS: ReadonlySet<string> = new Set(['from', 'to', 'cc', 'subject', 'date', 'message-id', 'content-type', 'content-disposition']);
+const ROW_FIELDS = ['from', 'to', 'subject', 'date', 'message-id', 'content-type', 'content-disposition'];
+const ROW: ReadonlySet<string> = new Set(ROW_FIELDS);
+const VIEW: ReadonlySet<string> = new Set([...ROW_FIELDS, 'cc']);
 const ATTACHMENT_TYPES = /^\s*(multipart\/(mixed|related|report)|application\/|image\/|audio\/|video\/)/i;
 const CHARSET_PARAM = /;\s*charset\s*=\s*"?([^";\s]+)/i;
 // Encoded words are hidden from the address parser, which would decode them with its own rules.
@@ -45,8 +47,9 @@ function rawFallback(contentType: Uint8Array | undefined): Decode | undefined {
 
 function addresses(value: string | undefined, fallback: Decode | undefined): EnvelopeAddress[] {
   if (!value) return [];
-  const masked = value.replaceAll(MASK, '').replaceAll('=?', MASK);
-  const unmask = (text: string | undefined) => decodeWords((text ?? '').replaceAll(MASK, '=?'), fallback).trim();
+  const hasWords = value.includes('=?');
+  const masked = hasWords ? value.replaceAll(MASK, '').replaceAll('=?', MASK) : value;
+  const unmask = (text: string | undefined) => (hasWords ? decodeWords((text ?? '').replaceAll(MASK, '=?'), fallback).trim() : (text ?? '').trim());
   return addressParser(masked)
     .flatMap((a) => ('group' in a && a.group ? a.group : [a]))
     .map((a) => ({ name: unmask(a.name), address: unmask(a.address) }));
@@ -59,8 +62,9 @@ function isoDate(value: string | undefined): string | null {
   return Number.isNaN(time) ? null : new Date(time).toISOString();
 }
 
-export function readEnvelope(block: Uint8Array): Envelope {
-  const fields = readHeaderFields(block, FIELDS);
+/** The envelope of a header block; Cc only when asked, as list rows do not show it. */
+export function readEnvelope(block: Uint8Array, { cc = true } = {}): Envelope {
+  const fields = readHeaderFields(block, cc ? VIEW : ROW);
   const fallback = rawFallback(fields.get('content-type')?.[0]);
   const text = (bytes: Uint8Array) => decodeUnlabelled(bytes, fallback).replace(/\r?\n/g, '').trim();
   const first = (name: string): string | undefined => {
