@@ -96,4 +96,23 @@ describe('corpus mail in Chromium', () => {
       }
     });
   }
+
+  it('a multipart whose boundary never occurs shows its text and says why', async () => {
+    const page = await openMail('b-boundary-never-occurs');
+    try {
+      await expect.poll(() => page.locator('article .body').innerText()).toContain('This text is all the message has.');
+      expect(await page.locator('[data-notice="NO_PARTS"]').count()).toBe(1);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('a message with nothing to show says so instead of an empty view', async () => {
+    const page = await openMail('b-boundary-never-occurs-empty');
+    try {
+      await expect.poll(() => page.locator('[data-notice="NO_CONTENT"]').innerText()).toContain('no text to show');
+    } finally {
+      await page.context().close();
+    }
+  });
 });

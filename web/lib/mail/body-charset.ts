@@ -3,6 +3,7 @@ import { decodeWindows1252, decoderFor, isUtf8 } from '../../../shared/mail/char
 
 // The HTML prescan looks at the first 1024 bytes (WHATWG HTML, "prescan a byte stream").
 const PRESCAN_BYTES = 1024;
+const DETECT_SAMPLE_BYTES = 64 * 1024;
 // Matches <meta charset=x> and <meta http-equiv="Content-Type" content="...; charset=x">.
 const META_CHARSET = /<meta\b[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)/i;
 
@@ -24,6 +25,7 @@ export function decodeBody(bytes: Uint8Array, label: string | null | undefined):
   const utf8 = decoderFor('utf-8')!;
   if (labelled && (labelled !== utf8 || isUtf8(bytes))) return labelled(bytes);
   if (isUtf8(bytes)) return utf8(bytes);
-  const guessed = decoderFor(detect(bytes));
+  // Detection reads a sample: enough for a verdict, bounded for a large body.
+  const guessed = decoderFor(detect(bytes.subarray(0, DETECT_SAMPLE_BYTES)));
   return guessed && guessed !== utf8 ? guessed(bytes) : decodeWindows1252(bytes);
 }
