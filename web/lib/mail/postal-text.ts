@@ -7,11 +7,13 @@
  * reflowed by flowed.ts.
  */
 import PostalMime from 'postal-mime';
+import { decodeWords } from '../../../shared/mail/encoded-words.ts';
 import { decodeBody, metaCharset } from './body-charset.ts';
 import { unflow } from './flowed.ts';
 
 /** The part of postal-mime's MIME node this code reads. */
 export interface MimeNodeView {
+  contentDisposition: { parsed: { value: string; params: Record<string, string> } };
   contentType: { value: string; parsed: { value: string; params: Record<string, string> }; multipart: string | false };
   contentTransferEncoding: { value: string; encoding: string };
   childNodes: MimeNodeView[];
@@ -45,4 +47,18 @@ const isInlineText = parserProto.isInlineTextNode;
 parserProto.isInlineTextNode = function (this: unknown, node: MimeNodeView) {
   if (node.contentType.parsed.value === 'text') node.contentType.parsed.value = 'text/plain';
   return isInlineText.call(this, node);
+};
+
+// File names written as encoded words are decoded with the shared rules too
+// (postal-mime's decoder loses a character split across a padded B word, and knows no UTF-7).
+const attachmentProto = PostalMime.prototype as unknown as {
+  attachments: Array<{ filename: string | null }>;
+  collectAttachment(node: MimeNodeView, ...rest: unknown[]): void;
+};
+const collectAttachment = attachmentProto.collectAttachment;
+attachmentProto.collectAttachment = function (this: typeof attachmentProto, node: MimeNodeView, ...rest: unknown[]) {
+  collectAttachment.call(this, node, ...rest);
+  const raw = node.contentDisposition.parsed.params.filename || node.contentType.parsed.params.name;
+  const added = this.attachments[this.attachments.length - 1];
+  if (added && raw?.includes('=?')) added.filename = decodeWords(raw);
 };
