@@ -1,37 +1,52 @@
-import PostalMime from 'postal-mime';
-import type { Address, Email } from 'postal-mime';
-import type { MailAddress, MailPart, ParsedMail } from './types.ts';
+import type { Email } from 'postal-mime';
+import { readEnvelope } from '../../../shared/mail/envelope.ts';
+import { headerBlock } from '../../../shared/mail/header-fields.ts';
+import { decodeBody } from './body-charset.ts';
+import { parseWithTree } from './postal-text.ts';
+import { repairHeaderEnd, treeNotices } from './structure.ts';
+import type { MailNotice, MailPart, ParsedMail } from './types.ts';
 
-// postal-mime decodes charsets, RFC 2047 encoded words, RFC 2231 parameters
-// and format=flowed; this only reshapes its result for the view.
+// postal-mime finds the MIME structure, decodes transfer encodings, RFC 2231
+// parameters and format=flowed. The header fields shown come from the same
+// rules as the list rows (shared/mail/envelope.ts), and text parts are
+// decoded as mail clients do (postal-text.ts).
 export async function parseMail(raw: ArrayBuffer): Promise<ParsedMail> {
-  const email: Email = await PostalMime.parse(raw, { attachmentEncoding: 'arraybuffer' });
+  const repaired = repairHeaderEnd(new Uint8Array(raw));
+  const bytes = repaired ?? new Uint8Array(raw);
+  const header = headerBlock(bytes);
+  const envelope = readEnvelope(header);
+  const { email, root } = await parseWithTree(repaired ? (repaired.buffer as ArrayBuffer) : raw);
+  const notices: MailNotice[] = repaired ? ['HEADER_NOT_ENDED'] : [];
+  notices.push(...treeNotices(root, bytes));
+  let text = email.text ?? null;
+  if (notices.includes('NO_PARTS')) {
+    // No part was found, so the whole body is the preamble: show it as it is.
+    text = decodeBody(bytes.subarray(header.length), null);
+  }
+  const parts = email.attachments.map(toPart);
+  if (!text?.trim() && !email.html?.trim() && parts.length === 0) notices.push('NO_CONTENT');
   return {
-    from: flatten(email.from ? [email.from] : []),
-    to: flatten(email.to ?? []),
-    cc: flatten(email.cc ?? []),
-    subject: email.subject ?? '',
-    date: email.date ?? null,
+    from: envelope.from ? [envelope.from] : [],
+    to: envelope.to,
+    cc: envelope.cc,
+    subject: envelope.subject,
+    date: envelope.date,
     html: email.html ?? null,
-    text: email.text ?? null,
-    parts: email.attachments.map((a): MailPart => ({
-      filename: a.filename,
-      mimeType: a.mimeType,
-      disposition: a.disposition,
-      contentId: a.contentId ?? null,
-      related: a.related === true,
-      content: toArrayBuffer(a.content),
-    })),
+    text: text?.trim() ? text : null,
+    parts,
+    notices,
   };
 }
 
-function flatten(list: Address[]): MailAddress[] {
-  const out: MailAddress[] = [];
-  for (const a of list) {
-    if (a.group) out.push(...a.group.map((m) => ({ name: m.name, address: m.address })));
-    else out.push({ name: a.name, address: a.address ?? '' });
-  }
-  return out;
+function toPart(a: Email['attachments'][number]): MailPart {
+  return {
+    filename: a.filename,
+    mimeType: a.mimeType,
+    disposition: a.disposition,
+    contentId: a.contentId ?? null,
+    related: a.related === true,
+    content: toArrayBuffer(a.content),
+  };
 }
 
 function toArrayBuffer(content: ArrayBuffer | Uint8Array | string): ArrayBuffer {

@@ -23,4 +23,8 @@ export interface ParsedMail {
   html: string | null;
   text: string | null;
   parts: MailPart[];
+  notices: MailNotice[];
 }
+
+/** Something the view shows could not be read as sent; web/lib/mail/notices.ts says it in words. */
+export type MailNotice = 'HEADER_NOT_ENDED' | 'NO_PARTS' | 'NO_CONTENT' | 'NOT_CLOSED' | 'UNKNOWN_TRANSFER_ENCODING';

@@ -4,11 +4,9 @@
  * is most of the work of a first listing. Only the wanted fields are decoded;
  * Received chains and signatures, the bulk of real headers, are skipped
  * unread. Field names are lower-cased; folded lines are unfolded (RFC 5322
- * section 2.2.3); values keep their encoded words.
+ * section 2.2.3) by the caller, who decodes the raw bytes of each value
+ * (RFC 6532 UTF-8, or a legacy charset) before reading its encoded words.
  */
-
-// Header bytes are decoded as UTF-8 (RFC 6532); a stray 8-bit byte becomes U+FFFD, never an error.
-const decoder = new TextDecoder('utf-8', { fatal: false });
 
 /** Most fields read from one block: a header of a million tiny fields costs no more than this many. */
 const MAX_FIELDS = 1000;
@@ -23,8 +21,22 @@ const COLON = 58;
 
 const lower = (byte: number): number => (byte >= 65 && byte <= 90 ? byte + 32 : byte);
 
-export function readHeaderFields(block: Uint8Array, wanted: ReadonlySet<string>): Map<string, string[]> {
-  const fields = new Map<string, string[]>();
+/** Header blocks beyond this are cut: a summary needs only the first headers (stops memory abuse by huge headers). */
+export const MAX_HEADER_BYTES = 256 * 1024;
+
+/** The header block (up to the first empty line) of raw message bytes. */
+export function headerBlock(bytes: Uint8Array): Uint8Array {
+  const end = Math.min(bytes.length, MAX_HEADER_BYTES);
+  // Jump from line end to line end: a header block is a few dozen lines.
+  for (let lf = bytes.indexOf(10); lf >= 0 && lf < end; lf = bytes.indexOf(10, lf + 1)) {
+    if (bytes[lf + 1] === 10) return bytes.subarray(0, lf + 2);
+    if (bytes[lf + 1] === 13 && bytes[lf + 2] === 10) return bytes.subarray(0, lf + 3);
+  }
+  return bytes.subarray(0, end);
+}
+
+export function readHeaderFields(block: Uint8Array, wanted: ReadonlySet<string>): Map<string, Uint8Array[]> {
+  const fields = new Map<string, Uint8Array[]>();
   const firstLetters = new Set([...wanted].map((name) => name.charCodeAt(0)));
   const end = block.length;
   let pos = 0;
@@ -47,7 +59,7 @@ export function readHeaderFields(block: Uint8Array, wanted: ReadonlySet<string>)
         for (let i = pos; i < colon; i++) name += String.fromCharCode(lower(block[i]!));
         name = name.trimEnd();
         if (wanted.has(name)) {
-          const value = decoder.decode(block.subarray(colon + 1, next)).replace(/\r?\n/g, '').trim();
+          const value = block.subarray(colon + 1, next);
           const list = fields.get(name);
           if (list) list.push(value);
           else fields.set(name, [value]);
