@@ -8,5 +8,7 @@ declare class TextEncoder {
 
 declare class TextDecoder {
   constructor(label?: string, options?: { fatal?: boolean; ignoreBOM?: boolean });
+  readonly encoding: string;
+  readonly fatal: boolean;
   decode(input?: Uint8Array, options?: { stream?: boolean }): string;
 }
