@@ -1,7 +1,6 @@
 import {
   Pop3RemoteError,
   UNKNOWN_CAPABILITIES,
-  apopTimestamp,
   concatBytes,
   errorForReply,
   parseCapabilities,
@@ -11,24 +10,21 @@ import {
   parseUniqueIdListing,
   splitLines,
 } from '../../shared/pop3/index.ts';
-import { MAX_COMMAND_LENGTH } from '../../shared/pop3/index.ts';
-import type { Capabilities, Command, SaslResponse, StatusReply } from '../../shared/pop3/index.ts';
+import type { Capabilities, StatusReply } from '../../shared/pop3/index.ts';
 import { Pop3TransportError } from './errors.ts';
 import type { AnyPop3Error } from './errors.ts';
 import { Pop3Transport } from './transport.ts';
-import type { ConnectionOptions, Pop3Endpoint, ReplyHandler } from './transport.ts';
-import { apopDigest, chooseMechanism, cramMd5Response, saslLoginResponse, saslPlain } from './mechanisms.ts';
+import type { ConnectionOptions, Pop3Endpoint } from './transport.ts';
 import type { Credentials, Mechanism } from './mechanisms.ts';
+import { exchange, expectOk } from './exchange.ts';
+import type { Reply } from './exchange.ts';
+import { authenticateWith, signIn } from './sign-in.ts';
+import { topMany } from './top-many.ts';
+import { streamBody } from './body-stream.ts';
 
 export type { Pop3Endpoint, Security } from './transport.ts';
 export type { Credentials, Mechanism } from './mechanisms.ts';
 export type Pop3ClientOptions = ConnectionOptions;
-
-/** A reply with its multi-line body collected, for replies known to be small. */
-interface Reply {
-  status: StatusReply;
-  body: Uint8Array | null;
-}
 
 /**
  * A POP3 client for one connection: sign-in, listings, TOP, RETR, DELE and
@@ -57,7 +53,7 @@ export class Pop3Client {
             throw new Pop3RemoteError('STLS_UNAVAILABLE', `${endpoint.host} does not offer STLS; Popbridge will not sign in over clear text`);
           }
         }
-        const reply = await client.command({ name: 'STLS' });
+        const reply = await exchange(connection, { name: 'STLS' });
         if (!reply.status.ok) {
           throw new Pop3RemoteError('STLS_UNAVAILABLE', `${endpoint.host} refused STLS (${reply.status.fullText}); Popbridge will not sign in over clear text`, {
             serverText: reply.status.fullText,
@@ -95,67 +91,16 @@ export class Pop3Client {
 
   /** Signs in with the strongest safe mechanism the server offers, then re-reads CAPA (RFC 2449 section 5). */
   async login(credentials: Credentials): Promise<void> {
-    const mechanism = chooseMechanism(this.capabilities, this.greeting, this.encrypted, this.connection.endpoint.security === 'plain');
-    try {
-      await this.authenticate(mechanism, credentials);
-    } catch (error) {
-      const delay = this.capabilities.loginDelay?.seconds;
-      if (error instanceof Pop3RemoteError && error.code === 'LOGIN_DELAY' && delay !== undefined && error.delaySeconds === undefined) {
-        throw new Pop3RemoteError(error.code, error.message, { ...(error.serverText !== undefined ? { serverText: error.serverText } : {}), delaySeconds: delay });
-      }
-      throw error;
-    }
-    this.authMechanism = mechanism;
+    this.authMechanism = await signIn(this.connection, this.capabilities, this.greeting, credentials);
     await this.refreshCapabilities();
   }
 
-  async authenticate(mechanism: Mechanism, credentials: Credentials): Promise<void> {
-    switch (mechanism) {
-      case 'USER': {
-        await this.expectOk({ name: 'USER', username: credentials.username });
-        await this.expectOk({ name: 'PASS', password: credentials.password });
-        return;
-      }
-      case 'APOP': {
-        const timestamp = apopTimestamp(this.greeting);
-        if (timestamp === null) throw new Pop3RemoteError('NOT_SUPPORTED', 'The greeting carries no APOP timestamp');
-        await this.expectOk({ name: 'APOP', username: credentials.username, digest: apopDigest(timestamp, credentials.password) });
-        return;
-      }
-      case 'SASL PLAIN': {
-        const response = saslPlain(credentials);
-        // RFC 5034 section 4: an initial response that would make the line too long waits for the continuation.
-        if (`AUTH PLAIN ${response}\r\n`.length <= MAX_COMMAND_LENGTH) {
-          await this.sasl({ name: 'AUTH', mechanism: 'PLAIN', initialResponse: { data: response, final: true } }, () => null);
-        } else {
-          let sent = false;
-          await this.sasl({ name: 'AUTH', mechanism: 'PLAIN' }, () => (sent ? null : ((sent = true), { data: response, final: true })));
-        }
-        return;
-      }
-      case 'SASL LOGIN': {
-        let step = 0;
-        await this.sasl({ name: 'AUTH', mechanism: 'LOGIN' }, () => {
-          if (step > 1) return null;
-          const data = saslLoginResponse(credentials, step);
-          return { data, final: ++step === 2 };
-        });
-        return;
-      }
-      case 'SASL CRAM-MD5': {
-        let answered = false;
-        await this.sasl({ name: 'AUTH', mechanism: 'CRAM-MD5' }, (challenge) => {
-          if (answered) return null;
-          answered = true;
-          return { data: cramMd5Response(credentials, challenge), final: true };
-        });
-        return;
-      }
-    }
+  authenticate(mechanism: Mechanism, credentials: Credentials): Promise<void> {
+    return authenticateWith(this.connection, this.greeting, mechanism, credentials);
   }
 
   async refreshCapabilities(): Promise<Capabilities> {
-    const reply = await this.command({ name: 'CAPA' });
+    const reply = await exchange(this.connection, { name: 'CAPA' });
     // RFC 1939 minimal servers have no CAPA: keep what we knew (nothing).
     if (reply.status.ok && reply.body !== null) this.capabilities = parseCapabilities(splitLines(reply.body));
     this.connection.protocol.setPipelining(this.capabilities.pipelining);
@@ -163,18 +108,18 @@ export class Pop3Client {
   }
 
   async stat(): Promise<{ count: number; size: number }> {
-    const reply = await this.expectOk({ name: 'STAT' });
+    const reply = await expectOk(this.connection, { name: 'STAT' });
     return parseDropListing(reply.status.text);
   }
 
   async list(): Promise<Array<{ msg: number; size: number }>> {
-    const reply = await this.expectOk({ name: 'LIST' });
+    const reply = await expectOk(this.connection, { name: 'LIST' });
     return parseScanList(reply.body ?? new Uint8Array(0));
   }
 
   /** The unique-id listing, or null when the server has no UIDL. */
   async uidl(): Promise<Array<{ msg: number; uid: string }> | null> {
-    const reply = await this.command({ name: 'UIDL' });
+    const reply = await exchange(this.connection, { name: 'UIDL' });
     if (!reply.status.ok) {
       if (!this.capabilities.uidl) return null;
       throw errorForReply({ name: 'UIDL' }, reply.status);
@@ -183,14 +128,14 @@ export class Pop3Client {
   }
 
   async uidlOne(msg: number): Promise<string | null> {
-    const reply = await this.command({ name: 'UIDL', msg });
+    const reply = await exchange(this.connection, { name: 'UIDL', msg });
     if (!reply.status.ok) return null;
     return parseUniqueIdListing(reply.status.text).uid;
   }
 
   /** TOP msg n, or null when the server has no TOP. */
   async top(msg: number, lines: number): Promise<Uint8Array | null> {
-    const reply = await this.command({ name: 'TOP', msg, lines });
+    const reply = await exchange(this.connection, { name: 'TOP', msg, lines });
     if (!reply.status.ok) {
       if (!this.capabilities.top) return null;
       throw errorForReply({ name: 'TOP', msg, lines }, reply.status);
@@ -198,67 +143,16 @@ export class Pop3Client {
     return reply.body ?? new Uint8Array(0);
   }
 
-  /**
-   * TOP for many messages; pipelined when the server allows it, so they go
-   * out in batches rather than one round trip each. `onEach` gets each
-   * result in order; a -ERR for one message does not stop the others.
-   * `maxBytes` keeps at most that much of each reply: the rest is read off
-   * the wire and dropped, so a server sending huge replies cannot make them
-   * pile up in memory.
-   */
-  async topMany(
+  /** TOP for many messages, pipelined when the server allows it (see top-many.ts). */
+  topMany(
     msgs: readonly number[], lines: number, onEach: (msg: number, result: Uint8Array | Pop3RemoteError) => void, maxBytes = Infinity,
   ): Promise<void> {
-    if (msgs.length === 0) return;
-    // One handler per command and one promise for all: thousands of replies,
-    // little garbage. Commands are handed to the protocol as replies free the
-    // window, so the first ones leave at once instead of after all are queued.
-    await new Promise<void>((resolve, reject) => {
-      let left = msgs.length;
-      let next = 0;
-      let failed = false;
-      const sendNext = (): void => {
-        if (failed || next >= msgs.length) return;
-        const msg = msgs[next++]!;
-        const command: Command = { name: 'TOP', msg, lines };
-        const parts: Uint8Array[] = [];
-        let kept = 0;
-        const done = (result: Uint8Array | Pop3RemoteError): void => {
-          if (failed) return;
-          onEach(msg, result);
-          if (--left === 0) resolve();
-          else sendNext();
-        };
-        this.connection.send(command, {
-          status: (reply, final) => {
-            if (final) done(errorForReply(command, reply));
-          },
-          data: (chunk) => {
-            if (kept >= maxBytes) return; // past the cap the reply is read and dropped
-            const take = chunk.subarray(0, maxBytes - kept);
-            parts.push(take);
-            kept += take.length;
-          },
-          end: () => done(parts.length === 1 ? parts[0]! : concatBytes(parts.length === 0 ? [new Uint8Array(0)] : parts)),
-          error: (error) => {
-            if (failed) return;
-            failed = true;
-            reject(error);
-          },
-        });
-      };
-      try {
-        for (let i = 0; i < Math.min(msgs.length, this.connection.pipelineWindow); i++) sendNext();
-      } catch (error) {
-        failed = true;
-        reject(error);
-      }
-    });
+    return topMany(this.connection, msgs, lines, onEach, maxBytes);
   }
 
   /** The message's bytes as they arrive, dot-unstuffed; the socket pauses while the reader falls behind. */
   retr(msg: number): AsyncIterable<Uint8Array> {
-    return this.stream({ name: 'RETR', msg });
+    return streamBody(this.connection, { name: 'RETR', msg });
   }
 
   async retrAll(msg: number): Promise<Uint8Array> {
@@ -268,15 +162,15 @@ export class Pop3Client {
   }
 
   async dele(msg: number): Promise<void> {
-    await this.expectOk({ name: 'DELE', msg });
+    await expectOk(this.connection, { name: 'DELE', msg });
   }
 
   async rset(): Promise<void> {
-    await this.expectOk({ name: 'RSET' });
+    await expectOk(this.connection, { name: 'RSET' });
   }
 
   async noop(): Promise<void> {
-    await this.expectOk({ name: 'NOOP' });
+    await expectOk(this.connection, { name: 'NOOP' });
   }
 
   /**
@@ -288,7 +182,7 @@ export class Pop3Client {
     if (this.connection.closed) throw new Pop3TransportError('CONNECTION_CLOSED', 'The POP3 connection is already closed');
     let reply: Reply;
     try {
-      reply = await this.command({ name: 'QUIT' });
+      reply = await exchange(this.connection, { name: 'QUIT' });
     } catch (error) {
       this.connection.destroy();
       throw error;
@@ -303,120 +197,5 @@ export class Pop3Client {
   /** Drops the connection without QUIT: nothing marked for deletion is committed. */
   destroy(): void {
     this.connection.destroy();
-  }
-
-  private async expectOk(command: Command): Promise<Reply> {
-    const reply = await this.command(command);
-    if (!reply.status.ok) throw errorForReply(command, reply.status);
-    return reply;
-  }
-
-  private command(command: Command): Promise<Reply> {
-    return new Promise<Reply>((resolve, reject) => {
-      const parts: Uint8Array[] = [];
-      let status: StatusReply;
-      const handler: ReplyHandler = {
-        status: (reply, final) => {
-          status = reply;
-          if (final) resolve({ status: reply, body: null });
-        },
-        data: (chunk) => parts.push(chunk),
-        end: () => resolve({ status, body: concatBytes(parts.length === 0 ? [new Uint8Array(0)] : parts) }),
-        error: reject,
-      };
-      this.connection.send(command, handler);
-    });
-  }
-
-  /**
-   * One SASL exchange. `answer` gives the response to each challenge, or null
-   * when the mechanism has nothing more to say: the exchange is then
-   * cancelled, and the failure is the server's unexpected step, not a wrong password.
-   * Each response (and the AUTH's initial one) says itself whether it is the last.
-   */
-  private sasl(command: Command & { name: 'AUTH' }, answer: (challenge: string) => SaslResponse | null): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      let cancelled = false;
-      const handler: ReplyHandler = {
-        status: (reply) => {
-          if (reply.ok) resolve();
-          else if (cancelled) reject(new Pop3RemoteError('PROTOCOL', `The server asked for an unexpected extra step in ${command.mechanism} sign-in`, { serverText: reply.fullText }));
-          else reject(errorForReply(command, reply));
-        },
-        continuation: (challenge) => {
-          try {
-            const next = answer(challenge);
-            cancelled = next === null;
-            // A cancel is not final: the server's -ERR follows, and a "+" must not read as success.
-            this.connection.sendSaslResponse(next ?? { data: '*', final: false });
-          } catch (error) {
-            reject(error);
-          }
-        },
-        error: reject,
-      };
-      this.connection.send(command, handler);
-    });
-  }
-
-  private stream(command: Command): AsyncIterable<Uint8Array> {
-    const connection = this.connection;
-    return {
-      [Symbol.asyncIterator]: () => {
-        const queue: Uint8Array[] = [];
-        let queued = 0;
-        let done = false;
-        let failure: unknown;
-        let wake: (() => void) | undefined;
-        const notify = (): void => {
-          wake?.();
-          wake = undefined;
-        };
-        connection.send(command, {
-          status: (reply, final) => {
-            if (final) {
-              failure = reply.ok ? undefined : errorForReply(command, reply);
-              done = true;
-              notify();
-            }
-          },
-          data: (chunk) => {
-            queue.push(chunk);
-            queued += chunk.length;
-            if (queued > Pop3Transport.STREAM_HIGH_WATER) connection.setPaused(true);
-            notify();
-          },
-          end: () => {
-            done = true;
-            notify();
-          },
-          error: (error) => {
-            failure = error;
-            done = true;
-            notify();
-          },
-        });
-        return {
-          next: async (): Promise<IteratorResult<Uint8Array>> => {
-            while (queue.length === 0 && !done) await new Promise<void>((resolve) => (wake = resolve));
-            // Whatever has arrived leaves in one piece: fewer hops through the async pipeline downstream.
-            const chunk = queue.length > 1 ? concatBytes(queue.splice(0, queue.length)) : queue.shift();
-            if (chunk !== undefined) {
-              queued -= chunk.length;
-              if (queued <= Pop3Transport.STREAM_HIGH_WATER / 2) connection.setPaused(false);
-              return { value: chunk, done: false };
-            }
-            if (failure !== undefined) throw failure;
-            return { value: undefined, done: true };
-          },
-          return: async (): Promise<IteratorResult<Uint8Array>> => {
-            // A reader that stops early leaves the reply half-read: the connection cannot be reused.
-            if (!done) connection.destroy(new Pop3TransportError('CONNECTION_CLOSED', 'The message download was abandoned'));
-            connection.setPaused(false);
-            return { value: undefined, done: true };
-          },
-        };
-      },
-    };
   }
 }

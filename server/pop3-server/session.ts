@@ -1,18 +1,17 @@
-// One POP3 connection: reads command lines (pipelined: every complete line,
-// in order), dispatches them through the verb map under the state table, and
-// writes replies in order with socket back-pressure. Hostile input (garbage,
+// One POP3 session: its RFC 1939 state, the command loop (each line the
+// connection hands over is dispatched through the verb map under the state
+// table), and the transitions between states. Hostile input (garbage,
 // endless lines, early hang-ups) ends this session, never the server.
 
 import type { Socket } from 'node:net';
-import { TLSSocket, type SecureContext } from 'node:tls';
+import type { SecureContext } from 'node:tls';
+import { Connection, OVERFLOW } from './connection.ts';
+import { dispatch } from './dispatch.ts';
+import { MAX_LINE_BUFFER_OCTETS } from './limits.ts';
 import type { Maildrop, StoredMessage } from './maildrop.ts';
-import {
-  MAX_BAD_COMMANDS, MAX_COMMAND_LINE_OCTETS, MAX_LINE_BUFFER_OCTETS,
-  MAX_PENDING_INPUT_OCTETS, WRITE_BATCH_OCTETS,
-} from './limits.ts';
-import { ALLOWED, isVerb, type State, type Verb } from './states.ts';
+import * as replies from './replies.ts';
+import type { State, Verb } from './states.ts';
 import type { Handler, Pop3ServerOptions, Variation } from './types.ts';
-import { dotStuffed, TERMINATOR } from './wire.ts';
 
 /** What a session needs from its server. */
 export interface ServerContext {
@@ -28,19 +27,7 @@ export interface ServerContext {
   maildrop(username: string): Maildrop;
 }
 
-const LF = 0x0a;
-const CR = 0x0d;
-/** Marks where the client overflowed MAX_LINE_BUFFER_OCTETS. */
-const OVERFLOW = Symbol('overflow');
-type Queued = Buffer | typeof OVERFLOW;
-
 let nextSessionId = 1;
-
-/** Passwords and SASL secrets never reach the transcript. */
-function redact(line: string): string {
-  const match = /^(pass|apop\s+\S+|auth\s+\S+)\s+\S/i.exec(line);
-  return match ? `${match[1]} ***` : line;
-}
 
 export class Session {
   readonly id = nextSessionId++;
@@ -60,40 +47,32 @@ export class Session {
   badCommands = 0;
 
   #raw: Socket;
-  #socket: Socket;
-  #tls: boolean;
-  #closed = false;
+  #connection: Connection;
   #muted = false;
-  #inputEnded = false;
-  #paused = false;
-  #buffer: Buffer = Buffer.alloc(0);
-  #queue: Queued[] = [];
-  #queuedOctets = 0;
-  #wake: (() => void) | undefined;
   #delays = new Map<NodeJS.Timeout, (value: boolean) => void>();
-  #ending = false;
   #lockedDrop: Maildrop | undefined;
 
   constructor(socket: Socket, server: ServerContext, tls: boolean) {
     this.server = server;
     this.#raw = socket;
-    this.#socket = socket;
-    this.#tls = tls;
     this.timestamp = server.options.apop === false
       ? undefined
       : `<${process.pid}.${this.id}.${Date.now()}@popbridge.localhost>`;
-    socket.on('error', () => this.destroy());
-    socket.on('close', () => this.#onClose());
+    this.#connection = new Connection(socket, tls, () => this.#onClose());
     socket.setTimeout(server.idleTimeoutMs, () => void this.#autologout());
-    this.#listen(socket);
   }
 
   get tls(): boolean {
-    return this.#tls;
+    return this.#connection.tls;
   }
 
   get closed(): boolean {
-    return this.#closed;
+    return this.#connection.closed;
+  }
+
+  /** Set by mute(): lines are still recorded but get no reply. */
+  get muted(): boolean {
+    return this.#muted;
   }
 
   /** Sends the greeting and runs the command loop until the connection ends. */
@@ -104,64 +83,52 @@ export class Session {
       if (greeting) await greeting(this, line);
       else await this.reply(line);
       for (;;) {
-        const next = await this.#next();
+        const next = await this.#connection.next();
         if (next === null) break;
-        await this.#dispatch(next);
+        if (next === OVERFLOW) await this.#overflow();
+        else await dispatch(this, next);
       }
-      if (this.#inputEnded) this.end();
+      if (this.#connection.inputEnded) this.end();
     } catch {
       // A handler bug or a write on a dying socket ends this session only.
       this.destroy();
     }
   }
 
-  // ---- replies -------------------------------------------------------------
+  // ---- replies (framed in replies.ts) ----------------------------------------
 
   /** Writes bytes through the variation's write hook, if any. */
   async write(bytes: Uint8Array): Promise<void> {
-    if (this.#closed) return;
+    if (this.closed) return;
     const hook = this.server.variation.write;
-    if (hook) await hook(bytes, (b) => this.#send(b), this);
-    else await this.#send(bytes);
+    if (hook) await hook(bytes, (b) => this.#connection.send(b), this);
+    else await this.#connection.send(bytes);
   }
 
   /** A single-line reply. */
-  async reply(line: string): Promise<void> {
-    await this.write(Buffer.from(`${this.#status(line)}\r\n`, 'latin1'));
+  reply(line: string): Promise<void> {
+    return replies.reply(this, line);
   }
 
   /** A multi-line reply of text lines (CAPA, LIST, UIDL), byte-stuffed. */
-  async replyLines(status: string, lines: readonly string[]): Promise<void> {
-    await this.replyData(status, Buffer.from(lines.map((line) => `${line}\r\n`).join(''), 'latin1'));
+  replyLines(status: string, lines: readonly string[]): Promise<void> {
+    return replies.replyLines(this, status, lines);
   }
 
   /** A multi-line reply whose body is CRLF-normalised bytes: byte-stuffed,
    * terminated, written in batches that wait for the socket to drain. */
-  async replyData(status: string, body: Buffer): Promise<void> {
-    let batch: Buffer[] = [Buffer.from(`${this.#status(status)}\r\n`, 'latin1')];
-    let size = batch[0]!.length;
-    for (const piece of dotStuffed(body)) {
-      batch.push(piece);
-      size += piece.length;
-      if (size >= WRITE_BATCH_OCTETS) {
-        await this.write(Buffer.concat(batch, size));
-        if (this.#closed) return;
-        batch = [];
-        size = 0;
-      }
-    }
-    batch.push(TERMINATOR);
-    await this.write(Buffer.concat(batch, size + TERMINATOR.length));
+  replyData(status: string, body: Buffer): Promise<void> {
+    return replies.replyData(this, status, body);
   }
 
   /** A SASL continuation (RFC 5034 §4): "+ " and base64. */
-  async continuation(base64: string): Promise<void> {
-    await this.write(Buffer.from(`+ ${base64}\r\n`, 'latin1'));
+  continuation(base64: string): Promise<void> {
+    return replies.continuation(this, base64);
   }
 
   /** Formats STAT / LIST / UIDL fields; variations may add tabs or fields. */
   scanLine(fields: readonly (string | number)[]): string {
-    return this.server.variation.scanLine?.(fields) ?? fields.join(' ');
+    return replies.scanLine(this, fields);
   }
 
   // ---- input for handlers ---------------------------------------------------
@@ -169,7 +136,7 @@ export class Session {
   /** The next client line (a SASL response), or null when the connection
    * ends. Recorded in the transcript as "***" (it carries credentials). */
   async readLine(): Promise<string | null> {
-    const next = await this.#next();
+    const next = await this.#connection.next();
     if (next === null) return null;
     if (next === OVERFLOW) {
       await this.#overflow();
@@ -182,11 +149,11 @@ export class Session {
 
   /** Resolves true after `ms`, or false as soon as the connection closes. */
   delay(ms: number): Promise<boolean> {
-    if (this.#closed) return Promise.resolve(false);
+    if (this.closed) return Promise.resolve(false);
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.#delays.delete(timer);
-        resolve(!this.#closed);
+        resolve(!this.closed);
       }, ms);
       this.#delays.set(timer, resolve);
     });
@@ -228,25 +195,12 @@ export class Session {
     }
   }
 
-  /** RFC 2595 §4: after "+OK" to STLS, the TLS handshake starts. Input the
-   * client sent after STLS in plaintext is discarded, so it cannot be taken
-   * as commands under TLS (the STARTTLS injection of CVE-2011-0411). */
+  /** RFC 2595 §4: after "+OK" to STLS, the connection switches to TLS
+   * (dropping plaintext input sent after STLS; see Connection.startTls). */
   startTls(): void {
     const context = this.server.secureContext;
-    if (!context || this.#tls) return;
-    this.#raw.removeAllListeners('data');
-    this.#queue = [];
-    this.#queuedOctets = 0;
-    this.#buffer = Buffer.alloc(0);
-    const secure = new TLSSocket(this.#raw, { isServer: true, secureContext: context });
-    secure.on('error', () => this.destroy());
-    this.#socket = secure;
-    this.#tls = true;
-    this.#listen(secure);
-    if (this.#paused) {
-      this.#paused = false;
-      this.#raw.resume();
-    }
+    if (!context || this.tls) return;
+    this.#connection.startTls(context);
   }
 
   // ---- ending ---------------------------------------------------------------
@@ -258,148 +212,26 @@ export class Session {
 
   /** Closes after the queued replies are sent. */
   end(): void {
-    this.#ending = true;
-    if (this.#closed) return;
-    this.#socket.end();
+    this.#connection.end();
   }
 
   /** Drops the connection at once, as a crash or a network fault would. */
   destroy(): void {
-    this.#ending = true;
-    if (this.#socket !== this.#raw) this.#socket.destroy();
-    this.#raw.destroy();
+    this.#connection.destroy();
   }
 
   // ---- internals ------------------------------------------------------------
 
-  #status(line: string): string {
-    const hook = this.server.variation.status;
-    return hook && /^(\+OK|-ERR)/.test(line) ? hook(line) : line;
-  }
-
-  async #send(bytes: Uint8Array): Promise<void> {
-    const socket = this.#socket;
-    if (this.#closed || socket.destroyed || socket.writableEnded) return;
-    if (socket.write(bytes)) return;
-    await new Promise<void>((resolve) => {
-      const done = (): void => {
-        socket.off('drain', done);
-        this.#raw.off('close', done);
-        resolve();
-      };
-      socket.on('drain', done);
-      this.#raw.on('close', done);
-    });
-  }
-
-  #listen(socket: Socket): void {
-    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
-    socket.on('end', () => {
-      this.#inputEnded = true;
-      this.#wakeUp();
-    });
-  }
-
-  #onData(chunk: Buffer): void {
-    if (this.#closed) return;
-    let buffer = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk]);
-    for (;;) {
-      const lf = buffer.indexOf(LF);
-      if (lf === -1) break;
-      const end = lf > 0 && buffer[lf - 1] === CR ? lf - 1 : lf;
-      // Copy, so one long-lived line does not pin the whole chunk.
-      this.#queue.push(Buffer.from(buffer.subarray(0, end)));
-      this.#queuedOctets += lf + 1;
-      buffer = buffer.subarray(lf + 1);
-    }
-    if (buffer.length > MAX_LINE_BUFFER_OCTETS) {
-      this.#queue.push(OVERFLOW);
-      buffer = Buffer.alloc(0);
-      this.#socket.pause();
-      this.#paused = true;
-    }
-    this.#buffer = buffer;
-    if (this.#queuedOctets > MAX_PENDING_INPUT_OCTETS && !this.#paused) {
-      this.#socket.pause();
-      this.#paused = true;
-    }
-    this.#wakeUp();
-  }
-
-  #wakeUp(): void {
-    const wake = this.#wake;
-    this.#wake = undefined;
-    wake?.();
-  }
-
-  /** The next queued line; waits for input; null once nothing more can come. */
-  async #next(): Promise<Queued | null> {
-    for (;;) {
-      if (this.#ending) return null;
-      const line = this.#queue.shift();
-      if (line !== undefined) {
-        if (line !== OVERFLOW) this.#queuedOctets -= line.length + 1;
-        if (this.#paused && this.#queuedOctets <= MAX_PENDING_INPUT_OCTETS / 2 && !this.#queue.includes(OVERFLOW)) {
-          this.#paused = false;
-          this.#socket.resume();
-        }
-        return line;
-      }
-      if (this.#closed || this.#inputEnded) return null;
-      await new Promise<void>((resolve) => {
-        this.#wake = resolve;
-      });
-    }
-  }
-
-  async #dispatch(queued: Queued): Promise<void> {
-    if (queued === OVERFLOW) {
-      await this.#overflow();
-      return;
-    }
-    const line = queued.toString('latin1');
-    this.server.transcript.push(redact(line));
-    if (this.#muted) return;
-    if (queued.length + 2 > MAX_COMMAND_LINE_OCTETS) {
-      await this.#bad('-ERR Command line too long (RFC 2449: 255 octets at most)');
-      return;
-    }
-    const space = line.indexOf(' ');
-    const word = (space === -1 ? line : line.slice(0, space)).toUpperCase();
-    const args = space === -1 ? '' : line.slice(space + 1);
-    const handler = isVerb(word) ? this.server.handlers[word] : undefined;
-    if (!isVerb(word) || !handler) {
-      await this.#bad('-ERR Unknown command');
-      return;
-    }
-    if (!ALLOWED[this.state].has(word)) {
-      await this.reply(`-ERR ${word} is not allowed in the ${this.state} state`);
-      return;
-    }
-    await handler(this, args);
-  }
-
-  async #bad(line: string): Promise<void> {
-    this.badCommands += 1;
-    if (this.badCommands >= MAX_BAD_COMMANDS) {
-      await this.reply('-ERR Too many bad commands; closing');
-      this.end();
-      return;
-    }
-    await this.reply(line);
-  }
-
   async #overflow(): Promise<void> {
     this.server.transcript.push('<line too long>');
     await this.reply(`-ERR Line longer than ${MAX_LINE_BUFFER_OCTETS} octets; closing`);
-    this.#inputEnded = true;
-    this.#queue = [];
+    this.#connection.stopReading();
     this.end();
   }
 
   async #autologout(): Promise<void> {
-    if (this.#closed) return;
-    if (this.#ending) {
+    if (this.closed) return;
+    if (this.#connection.ending) {
       this.destroy();
       return;
     }
@@ -417,13 +249,11 @@ export class Session {
   }
 
   #onClose(): void {
-    this.#closed = true;
     this.#release();
     for (const [timer, resolve] of this.#delays) {
       clearTimeout(timer);
       resolve(false);
     }
     this.#delays.clear();
-    this.#wakeUp();
   }
 }
