@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startPop3Server, type Pop3Server } from '../../server/pop3-server/index.ts';
+import type { Pop3Server } from '../../server/pop3-server/index.ts';
 import { TestBrowser } from '../server/client.ts';
+import { startMailServer } from '../server/harness.ts';
 import { popbridgeStartFails, startPopbridge, type PopbridgeProcess } from '../support/popbridge-process.ts';
 
 const user = { username: 'erin', password: 'graceful-exit' };
@@ -31,7 +32,7 @@ describe('operations', () => {
   });
 
   it('SIGTERM ends the POP3 session with QUIT, commits the delete the user made, and exits 0', async () => {
-    pop3 = await startPop3Server({ users: [user], maildrops: { erin: { messages: mail } } });
+    pop3 = await startMailServer({ users: [user], mail: { erin: mail } });
     started = await startFor(pop3, dataDir);
     const browser = new TestBrowser(started.url);
     expect((await browser.signIn('default', user.username, user.password)).status).toBe(200);
@@ -79,7 +80,7 @@ describe('operations', () => {
   });
 
   it('GET /api/health answers ok', async () => {
-    pop3 = await startPop3Server({ users: [user] });
+    pop3 = await startMailServer({ users: [user] });
     started = await startFor(pop3, dataDir);
     const response = await fetch(`${started.url}/api/health`);
     expect(response.status).toBe(200);
