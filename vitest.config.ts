@@ -36,7 +36,6 @@ const SOCKETS = [
 ];
 
 const leftovers = 'test/setup/leftovers.ts';
-const builds = 'test/setup/builds.ts';
 
 // vite.config.ts roots Vite at web/ for the SPA build; tests run from the
 // repository root instead.
@@ -66,7 +65,7 @@ export default defineConfig({
           name: 'sockets',
           include: SOCKETS,
           exclude: SYSTEM,
-          globalSetup: [leftovers, builds],
+          globalSetup: [leftovers, 'test/setup/build-server.ts'],
         },
       },
       {
@@ -74,7 +73,7 @@ export default defineConfig({
         test: {
           name: 'system',
           include: SYSTEM,
-          globalSetup: [leftovers, 'test/setup/system-deps.ts', builds],
+          globalSetup: [leftovers, 'test/setup/system-deps.ts', 'test/setup/builds.ts'],
         },
       },
     ],

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,16 +6,16 @@ import type { Browser } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../e2e/support/browser.ts';
 import { groupMembers } from '../support/proc.ts';
+import { runCommand } from '../support/run-command.ts';
 import { startPopbridge, type PopbridgeProcess } from '../support/popbridge-process.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SAMPLES = readdirSync(join(ROOT, 'server/demo/mail')).filter((name) => name.endsWith('.eml')).length;
 
-/** Runs a command in `cwd`, failing the test with its output if it fails. */
-function mustRun(command: string, args: string[], cwd: string, timeoutMs: number): void {
-  // spawnSync kills the command with SIGKILL at the timeout; git and npm ci leave no server behind.
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGKILL', stdio: ['ignore', 'pipe', 'pipe'] });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
+/** Runs a command in `cwd` in its own process group, failing the test with its output if it fails. */
+async function mustRun(command: string, args: string[], cwd: string, timeoutMs: number): Promise<void> {
+  const result = await runCommand(command, args, undefined, { cwd, timeoutMs });
+  if (result.code !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
 }
 
 // What a newcomer does: clone, `npm ci && npm start`, open the page, sign in with the demo account shown.
@@ -33,8 +32,8 @@ describe('first run from a fresh clone', () => {
 
   it('npm ci && npm start serves the demo, and a browser signs in and sees the sample mail', async () => {
     const clone = join(dir, 'popbridge');
-    mustRun('git', ['clone', '--quiet', ROOT, clone], dir, 60_000);
-    mustRun('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund'], clone, 480_000);
+    await mustRun('git', ['clone', '--quiet', ROOT, clone], dir, 60_000);
+    await mustRun('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund'], clone, 480_000);
 
     popbridge = await startPopbridge({ DATA_DIR: join(dir, 'data') }, { cwd: clone, command: ['npm', ['start']], timeoutMs: 180_000 });
     const url = popbridge.url;

@@ -2,16 +2,19 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Global setup of the tiers that run Popbridge as `npm start` does or serve
- * its web app: build dist/web and dist/server once, before any worker, when
- * they are missing or stale (the same scripts `npm start` runs), so test
- * files never race each other rebuilding them.
+ * Builds with the scripts `npm start` runs (only what is missing or stale),
+ * once, before any worker, so test files never race each other rebuilding.
  */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-export function setup(): void {
-  for (const script of ['scripts/build-web-if-needed.mjs', 'scripts/build-server-if-needed.mjs']) {
+export function build(scripts: string[]): void {
+  for (const script of scripts) {
     const result = spawnSync(process.execPath, [script], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'inherit', 'inherit'] });
     if (result.status !== 0) throw new Error(`${script} failed (${result.status ?? result.signal})`);
   }
+}
+
+/** Global setup of the system tier: the web app (e2e, first run) and the server. */
+export function setup(): void {
+  build(['scripts/build-web-if-needed.mjs', 'scripts/build-server-if-needed.mjs']);
 }

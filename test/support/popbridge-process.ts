@@ -12,7 +12,7 @@ export interface PopbridgeProcess extends GroupProcess {
 
 /**
  * The command line `npm start` ends in: the built server (dist/server), which
- * the test run's global setup (test/setup/builds.ts) builds when it is stale.
+ * the sockets and system tiers build (test/setup/build-server.ts, builds.ts) when it is stale.
  */
 export function popbridgeCommand(): [string, string[]] {
   return [process.execPath, ['dist/server/main.js']];

@@ -7,10 +7,20 @@ export interface CommandResult {
   stderr: string;
 }
 
+export interface CommandOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Stop the whole group (SIGTERM, then SIGKILL) after this long; the result then has code -1. */
+  timeoutMs?: number;
+}
+
 /** Runs a command to completion in its own process group; never throws on a non-zero exit. */
-export function runCommand(file: string, args: string[], input?: string, options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CommandResult> {
-  const run = spawnGroup(file, args, { ...options, stdio: ['pipe', 'pipe', 'pipe'] });
+export function runCommand(file: string, args: string[], input?: string, options: CommandOptions = {}): Promise<CommandResult> {
+  const { timeoutMs, ...spawnOptions } = options;
+  const run = spawnGroup(file, args, { ...spawnOptions, stdio: ['pipe', 'pipe', 'pipe'] });
   const { child } = run;
+  const timer = timeoutMs === undefined ? undefined : setTimeout(() => void run.stop(), timeoutMs);
+  child.once('close', () => clearTimeout(timer));
   return new Promise((resolve, reject) => {
     let stdout = '';
     let stderr = '';
