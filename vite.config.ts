@@ -18,7 +18,8 @@ export default defineConfig({
     target: 'es2022',
     // Keep everything in files: the server's CSP allows no inline script.
     assetsInlineLimit: 0,
-    sourcemap: true,
+    // No source maps in production: they would publish the sources to every visitor.
+    sourcemap: false,
   },
   server: {
     fs: { allow: [fileURLToPath(new URL('.', import.meta.url))] },

@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import Pop3Command from 'node-pop3';
+import { spawnGroup } from '../test/support/process-group.ts';
 
 /**
  * P: peer clients used as their users use them. node-pop3 sends one command
@@ -97,11 +97,9 @@ export async function mpopRetrieveAll(e: PeerEndpoint, u: PeerUser): Promise<num
     ];
     const t0 = performance.now();
     await new Promise<void>((resolve, reject) => {
-      const child = spawn(MPOP, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, HOME: dir } });
-      let err = '';
-      child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
-      child.once('error', reject);
-      child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`BENCH_MPOP: exit ${code}: ${err.trim()}`))));
+      const mpop = spawnGroup(MPOP, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, HOME: dir } });
+      void mpop.exit.then((code) => mpop.stop(0, 'SIGKILL').then(() =>
+        code === 0 ? resolve() : reject(new Error(`BENCH_MPOP: exit ${code}: ${mpop.output().trim()}`))));
     });
     return performance.now() - t0;
   } finally {
@@ -134,11 +132,10 @@ print(t * 1000, n)
 `;
 
 export async function hasPython(): Promise<boolean> {
-  return new Promise((resolve) => {
-    const c = spawn('python3', ['-c', 'import poplib, ssl'], { stdio: 'ignore' });
-    c.once('error', () => resolve(false));
-    c.once('exit', (code) => resolve(code === 0));
-  });
+  const probe = spawnGroup('python3', ['-c', 'import poplib, ssl'], { stdio: 'ignore' });
+  const code = await probe.exit;
+  await probe.stop(0, 'SIGKILL');
+  return code === 0;
 }
 
 /**
@@ -155,13 +152,11 @@ export async function poplib(e: PeerEndpoint, u: PeerUser, mode: 'all' | 'tops' 
     if (mode === 'tops') extra = String(arg.tops);
     if (mode === 'new') { extra = path.join(dir, 'known'); await writeFile(extra, [...arg.known!].join('\n')); }
     const out = await new Promise<string>((resolve, reject) => {
-      const child = spawn('python3', ['-c', POPLIB_SCRIPT, e.host, String(e.port), u.username, u.password, ca, mode, extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const python = spawnGroup('python3', ['-c', POPLIB_SCRIPT, e.host, String(e.port), u.username, u.password, ca, mode, extra]);
       let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-      child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-      child.once('error', reject);
-      child.once('exit', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`BENCH_POPLIB: exit ${code}: ${stderr.trim().slice(-500)}`))));
+      python.child.stdout!.on('data', (d: string) => { stdout += d; });
+      void python.exit.then((code) => python.stop(0, 'SIGKILL').then(() =>
+        code === 0 ? resolve(stdout) : reject(new Error(`BENCH_POPLIB: exit ${code}: ${python.output().trim().slice(-500)}`))));
     });
     return Number(out.trim().split(' ')[0]);
   } finally {

@@ -1,12 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { ServerMessage, type Summary } from '../shared/api/index.ts';
+import { listeningUrl, popbridgeCommand } from '../test/support/popbridge-process.ts';
+import { spawnGroup } from '../test/support/process-group.ts';
 
 /**
- * B: the real Popbridge server (server/main.ts) in a child process, so its
+ * B: the real Popbridge server as `npm start` runs it (dist/server/main.js,
+ * built by bench/run.ts) in a child process, so its
  * memory can be read from /proc, and a client that does what the browser
  * does: POST /api/session, a WebSocket at /api/ws, `sync`, every frame
  * checked against the zod contract, and GET /api/messages/:key/raw.
@@ -48,38 +50,26 @@ export async function startBridgeServer(o: { pop3Port: number; caPem: string; ma
   }));
   // BENCH_SERVER_PROFILE=<dir>: a V8 CPU profile of each server process, written when it stops.
   const profile = process.env.BENCH_SERVER_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_SERVER_PROFILE)}`] : [];
-  const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', 'server/main.ts'], {
+  const [node, args] = popbridgeCommand();
+  const server = spawnGroup(node, [...profile, ...args], {
     cwd: ROOT,
     env: { ...process.env, POPBRIDGE_CONFIG: configFile, NODE_ENV: 'production', ...o.extraEnv },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`BENCH_SERVER_START: no "listening" line in ${START_TIMEOUT_MS} ms:\n${output}`)), START_TIMEOUT_MS);
-    const onData = (d: Buffer) => {
-      output += d.toString();
-      if (output.length > 1e6) output = output.slice(-1e5);
-      const m = /listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (m) { clearTimeout(timer); resolve(m[1]!); }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`BENCH_SERVER_START: server exited with ${code}:\n${output}`)); });
-  });
-  const pid = child.pid!;
+  let url: string;
+  try {
+    url = await listeningUrl(server, START_TIMEOUT_MS);
+  } catch (error) {
+    await server.stop();
+    throw new Error(`BENCH_SERVER_START: ${(error as Error).message}`);
+  }
+  const pid = server.pid!;
   return {
     url, pid,
     rss: () => procStatus(pid, 'VmRSS'),
     resetPeak: () => writeFile(`/proc/${pid}/clear_refs`, '5'),
     peak: () => procStatus(pid, 'VmHWM'),
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        await exited;
-        clearTimeout(timer);
-      }
+      await server.stop(10_000);
       await rm(dir, { recursive: true, force: true });
     },
   };

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawnGroup } from '../test/support/process-group.ts';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { startDelayProxy } from './delay-proxy.ts';
@@ -38,21 +38,17 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }>
 }
 
 function run(cmd: string, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: 'inherit' });
-    child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} exited with ${code}`))));
+  const child = spawnGroup(cmd, args, { stdio: 'inherit' });
+  return child.exit.then(async (code) => {
+    await child.stop(0, 'SIGKILL');
+    if (code !== 0) throw new Error(`${cmd} exited with ${code}`);
   });
 }
 
 async function machine(mail: BenchMail): Promise<string> {
-  const dovecot = await new Promise<string>((resolve) => {
-    const c = spawn('/usr/sbin/dovecot', ['--version']);
-    let out = '';
-    c.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    c.once('exit', () => resolve(out.trim()));
-    c.once('error', () => resolve('unknown'));
-  });
+  const version = spawnGroup('/usr/sbin/dovecot', ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const dovecot = (await version.exit) === 0 ? version.output().trim() : 'unknown';
+  await version.stop(0, 'SIGKILL');
   const cpu = (await readFile('/proc/cpuinfo', 'utf8')).match(/model name\s*:\s*(.*)/)?.[1] ?? 'unknown';
   return `${os.cpus().length} CPUs (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, ` +
     `Dovecot ${dovecot}, ${os.type()} ${os.release()}; maildrop ${BIG_COUNT} messages / ${(mail.bigBytes / 1e6).toFixed(0)} MB`;

@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import PostalMime from 'postal-mime';
 import type { Address } from 'postal-mime';
 import { describe, expect, it } from 'vitest';
+import { runCommand } from '../support/run-command.ts';
 import {
   generateLargeMessage,
   generateMailbox,
@@ -36,16 +36,15 @@ describe('generateMessage / generateMailbox', () => {
     );
   });
 
-  it('gives the same bytes in a fresh process (no hidden state, no Math.random)', () => {
+  it('gives the same bytes in a fresh process (no hidden state, no Math.random)', async () => {
     const module = fileURLToPath(new URL('../../bench/generate.ts', import.meta.url));
     const script =
       `import { generateMessage } from ${JSON.stringify(module)};` +
       `import { createHash } from 'node:crypto';` +
       `const h = createHash('sha256'); for (let i = 0; i < 40; i++) h.update(generateMessage(${SEED}, i));` +
       `process.stdout.write(h.digest('hex'));`;
-    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      encoding: 'utf8',
-    });
+    const { code, stdout: out, stderr } = await runCommand(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script]);
+    expect(code, stderr).toBe(0);
     expect(out).toBe(sha(sample.slice(0, 40).map((m) => m.bytes)));
   });
 

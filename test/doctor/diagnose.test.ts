@@ -1,16 +1,15 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diagnose, formatDiagnosis } from '../../server/doctor/diagnose.ts';
 import { startPop3Server } from '../../server/pop3-server/index.ts';
 import { noCapa } from '../fixtures/quirks.ts';
 import { startDovecot } from '../support/dovecot.ts';
+import { ROOT } from '../support/popbridge-process.ts';
+import { runCommand } from '../support/run-command.ts';
 import type { Dovecot } from '../support/dovecot.ts';
 
-const run = promisify(execFile);
 const user = { username: 'doc', password: 'tor-secret' };
 
 describe('connection doctor', () => {
@@ -73,11 +72,12 @@ describe('connection doctor', () => {
     const caFile = path.join(dir, 'ca.pem');
     await writeFile(caFile, dovecot.caPem);
     const env = { ...process.env, POP3_HOST: dovecot.host, POP3_PORT: String(dovecot.tlsPort), POP3_SECURITY: 'tls', POP3_CA_FILE: caFile };
-    const cli = path.resolve('server/doctor/cli.ts');
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', cli, 'default'], { env });
-    expect(stdout).toContain('Result: OK');
-    expect(stdout).toContain('Popbridge uses');
-    const failed = await run(process.execPath, ['--import', 'tsx', cli, 'default'], { env: { ...env, POP3_CA_FILE: '' } }).catch((error) => error);
+    const doctor = (settings: NodeJS.ProcessEnv) => runCommand('npm', ['run', '--silent', 'doctor', '--', 'default'], undefined, { cwd: ROOT, env: settings });
+    const ok = await doctor(env);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('Result: OK');
+    expect(ok.stdout).toContain('Popbridge uses');
+    const failed = await doctor({ ...env, POP3_CA_FILE: '' });
     expect(failed.code).toBe(1);
     expect(failed.stdout).toContain('error TLS');
   });

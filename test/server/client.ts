@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
-import { ServerMessage, type ServerEvent } from '../../shared/api/index.ts';
+import type { z } from 'zod';
+import { ResultSchemas, ServerMessage, type ApiError, type ClientMessage, type Reply, type RequestType, type ServerEvent, type Summary } from '../../shared/api/index.ts';
 import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 
@@ -44,10 +45,36 @@ export class TestBrowser {
   }
 }
 
+/** Summaries by key; get() of a key the listing lacks fails the test with that key. */
+export class Summaries extends Map<string, Summary> {
+  override get(key: string): Summary {
+    const summary = super.get(key);
+    if (summary === undefined) throw new Error(`no summary for key ${key}`);
+    return summary;
+  }
+}
+
+/** A request as a test writes it: the contract's message without the id, which Tab adds. */
+export type RequestBody<T extends RequestType = RequestType> = T extends RequestType ? Omit<Extract<ClientMessage, { type: T }>, 'id'> : never;
+
+/**
+ * A reply to a request of type T: `error`, or `result` typed (and checked) by
+ * the contract's ResultSchemas. Reading `result` of an error reply fails the
+ * test with the error's code instead of a TypeError later.
+ */
+export class TypedReply<T extends RequestType> {
+  constructor(private readonly value: z.infer<(typeof ResultSchemas)[T]> | undefined, readonly error?: ApiError) {}
+
+  get result(): z.infer<(typeof ResultSchemas)[T]> {
+    if (this.error !== undefined) throw new Error(`the request failed with ${this.error.code}`);
+    return this.value!;
+  }
+}
+
 export class Tab {
   readonly events: ServerEvent[] = [];
   readonly invalid: unknown[] = [];
-  private readonly replies = new Map<string, (m: any) => void>();
+  private readonly replies = new Map<string, (m: Reply) => void>();
   private waiters: Array<() => void> = [];
   private seq = 0;
   closed = false;
@@ -60,7 +87,7 @@ export class Tab {
       const m = parsed.data;
       if (m.type === 'reply') {
         const r = m.id !== null ? this.replies.get(m.id) : undefined;
-        if (r) { this.replies.delete(m.id!); r(m); } else this.events.push(m as any);
+        if (r) { this.replies.delete(m.id!); r(m); } else this.events.push(m as unknown as ServerEvent);
       } else {
         this.events.push(m);
       }
@@ -69,7 +96,20 @@ export class Tab {
     ws.on('close', () => { this.closed = true; const w = this.waiters; this.waiters = []; w.forEach((f) => f()); });
   }
 
-  request(body: Record<string, unknown>, timeoutMs = 60_000): Promise<{ result?: any; error?: { code: string; serverText?: string } }> {
+  /**
+   * Sends a request and resolves with its reply; a result that breaks the
+   * contract fails the test here, not in a later assertion.
+   */
+  async request<B extends RequestBody>(body: B, timeoutMs = 60_000): Promise<TypedReply<B['type']>> {
+    const reply = await this.send(body, timeoutMs);
+    if (reply.error !== undefined) return new TypedReply<B['type']>(undefined, reply.error);
+    const parsed = ResultSchemas[body.type].safeParse(reply.result);
+    if (!parsed.success) throw new Error(`the ${body.type} result breaks the contract: ${parsed.error.message}\n${JSON.stringify(reply.result)}`);
+    return new TypedReply<B['type']>(parsed.data as z.infer<(typeof ResultSchemas)[B['type']]>);
+  }
+
+  /** Sends any frame, even one the contract refuses (for tests of bad input), and resolves with the raw reply. */
+  send(body: Record<string, unknown>, timeoutMs = 60_000): Promise<Reply> {
     const id = String(++this.seq);
     return new Promise((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`no reply to ${String(body.type)} in ${timeoutMs} ms`)), timeoutMs);
@@ -92,13 +132,13 @@ export class Tab {
   }
 
   /** Sync and collect the listing (summaries since the last syncStarted) until syncDone. */
-  async sync(refresh = false): Promise<{ keys: string[]; summaries: Map<string, any> }> {
+  async sync(refresh = false): Promise<{ keys: string[]; summaries: Summaries }> {
     const from = this.events.length;
     const reply = await this.request({ type: 'sync', refresh });
     if (reply.error) throw Object.assign(new Error(reply.error.code), reply.error);
     const done = await this.next('syncDone', () => true, from);
     const startIdx = this.events.findIndex((e, i) => i >= from && e.type === 'syncStarted');
-    const summaries = new Map<string, any>();
+    const summaries = new Summaries();
     for (const e of this.events.slice(startIdx)) {
       if (e === done) break;
       if (e.type === 'summaries') for (const s of e.items) summaries.set(s.key, s);

@@ -1,32 +1,29 @@
-import { afterEach, describe, expect, test } from 'vitest';
-import { startPop3Server, type Pop3Server } from '../../server/pop3-server/index.ts';
-import type { Variation } from '../../server/pop3-server/index.ts';
+import { describe, expect, test } from 'vitest';
+import type { Pop3Server, Variation } from '../../server/pop3-server/index.ts';
 import { Pop3Client } from '../../server/pop3-client/client.ts';
 import { dropAfterQuitBeforeReply, dropBeforeUpdate, duplicateUids } from '../fixtures/quirks.ts';
-import { TestBrowser, type Tab } from './client.ts';
-import { startBridge } from './harness.ts';
+import type { Summaries, Tab } from './client.ts';
+import { ALICE, startMailBridge, stopAfterEach } from './harness.ts';
 import { testMessage } from './mail.ts';
 import { waitFor } from './wait.ts';
 
-const USER = { username: 'alice', password: 'pw-alice' };
-const cleanup: Array<() => Promise<void>> = [];
-afterEach(async () => { while (cleanup.length) await cleanup.pop()!(); });
+const USER = ALICE;
+const track = stopAfterEach();
 
+/** A signed-in tab over `count` test messages, with the server's quirk; the undo window never ends by itself. */
 async function setup(count: number, variation?: Variation, idleCloseSeconds = 60) {
-  const messages = Array.from({ length: count }, (_, i) => ({ bytes: testMessage(i + 1), uid: `uid-${i + 1}` }));
-  const pop: Pop3Server = await startPop3Server({ users: [USER], maildrops: { alice: { messages } }, ...(variation ? { variation } : {}) });
-  cleanup.push(() => pop.close());
-  const bridge = await startBridge([{ host: pop.host, port: pop.port }], { idleCloseSeconds, deleteGraceSeconds: 3600 });
-  cleanup.push(() => bridge.stop());
-  const browser = new TestBrowser(bridge.url);
-  expect((await browser.signIn('s0', USER.username, USER.password)).status).toBe(200);
-  const tab = await browser.tab();
-  cleanup.push(() => tab.close());
-  const listing = await tab.sync();
+  const { pop, signIn } = track(await startMailBridge({
+    mail: { alice: count }, ...(variation ? { variation } : {}), bridge: { idleCloseSeconds, deleteGraceSeconds: 3600 },
+  }));
+  const { browser, tab, listing } = await signIn();
   const subjectOf = (key: string): string => listing.summaries.get(key).subject;
   const keyOf = (subject: string): string => listing.keys.find((k) => subjectOf(k) === subject)!;
-  const remaining = (): string[] => pop.maildrop('alice').messages.map((m) => /Subject: (.*)\r\n/.exec(m.bytes.toString())![1]!);
-  return { pop, bridge, browser, tab, listing, keyOf, subjectOf, remaining };
+  return { pop, browser, tab, listing, keyOf, subjectOf, remaining: () => subjectsOn(pop) };
+}
+
+/** Subjects of the messages left in alice's maildrop, in order. */
+function subjectsOn(pop: Pop3Server): string[] {
+  return pop.maildrop('alice').messages.map((m) => /Subject: (.*)\r\n/.exec(m.bytes.toString())![1]!);
 }
 
 async function deleteAndCommit(tab: Tab, keys: string[]) {
@@ -109,7 +106,7 @@ describe('exact deletes', () => {
   test('two tabs delete the same message: one DELE, exactly that message goes', async () => {
     const s = await setup(4);
     const tab2 = await s.browser.tab();
-    cleanup.push(() => tab2.close());
+    track(tab2);
     await tab2.sync();
     const key = s.keyOf('Message 3');
     const [a, b] = await Promise.all([
@@ -160,18 +157,14 @@ describe('a unique-id the server gave to two different messages (C0040)', () => 
   const sameUid = (n: number) => ({ bytes: testMessage(n), uid: 'shared-uid' });
 
   async function setupShared() {
-    const pop = await startPop3Server({ users: [USER], maildrops: { alice: { messages: [sameUid(1), sameUid(2), { bytes: testMessage(3), uid: 'uid-3' }] } } });
-    cleanup.push(() => pop.close());
-    const bridge = await startBridge([{ host: pop.host, port: pop.port }], { idleCloseSeconds: 1, deleteGraceSeconds: 3600 });
-    cleanup.push(() => bridge.stop());
-    const browser = new TestBrowser(bridge.url);
-    expect((await browser.signIn('s0', USER.username, USER.password)).status).toBe(200);
-    const tab = await browser.tab();
-    cleanup.push(() => tab.close());
-    const remaining = (): string[] => pop.maildrop('alice').messages.map((m) => /Subject: (.*)\r\n/.exec(m.bytes.toString())![1]!);
-    return { pop, tab, remaining };
+    const b = track(await startMailBridge({
+      mail: { alice: [sameUid(1), sameUid(2), { bytes: testMessage(3), uid: 'uid-3' }] },
+      bridge: { idleCloseSeconds: 1, deleteGraceSeconds: 3600 },
+    }));
+    const { tab } = await b.open();
+    return { pop: b.pop, tab, remaining: () => subjectsOn(b.pop) };
   }
-  const subjects = (listing: { keys: string[]; summaries: Map<string, any> }) => new Map(listing.keys.map((k) => [k, listing.summaries.get(k).subject as string]));
+  const subjects = (listing: { keys: string[]; summaries: Summaries }) => new Map(listing.keys.map((k) => [k, listing.summaries.get(k).subject]));
 
   test('after another client deletes one, the other keeps its own summary, and a delete hits only it', async () => {
     const s = await setupShared();

@@ -1,27 +1,23 @@
 import { Writable } from 'node:stream';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { buildApp } from '../../server/app.ts';
 import { attachmentDisposition } from '../../server/http/raw-route.ts';
-import { startPop3Server, type Pop3Server } from '../../server/pop3-server/index.ts';
+import type { Pop3Server, Variation } from '../../server/pop3-server/index.ts';
 import { inUse } from '../fixtures/quirks.ts';
 import { freePort } from '../support/free-port.ts';
 import { TestBrowser } from './client.ts';
-import { startBridge } from './harness.ts';
+import { startBridge, startMailServer, stopAfterEach } from './harness.ts';
 import { testMessage } from './mail.ts';
 
 const USER = { username: 'alice', password: 'pw-alice-7' };
-const cleanup: Array<() => Promise<void>> = [];
-afterEach(async () => { while (cleanup.length) await cleanup.pop()!(); });
+const track = stopAfterEach();
 
-async function pop3(messages: Array<{ bytes: string; uid: string }> = [], variation?: Parameters<typeof startPop3Server>[0]['variation']): Promise<Pop3Server> {
-  const p = await startPop3Server({ users: [USER], maildrops: { alice: { messages } }, ...(variation ? { variation } : {}) });
-  cleanup.push(() => p.close());
-  return p;
+function pop3(messages: Array<{ bytes: string; uid: string }> = [], variation?: Variation): Promise<Pop3Server> {
+  return startMailServer({ users: [USER], mail: { alice: messages }, ...(variation ? { variation } : {}) }).then(track);
 }
 
 async function bridgeFor(servers: Parameters<typeof startBridge>[0], overrides = {}) {
-  const b = await startBridge(servers, overrides);
-  cleanup.push(() => b.stop());
+  const b = track(await startBridge(servers, overrides));
   return { b, browser: new TestBrowser(b.url) };
 }
 
@@ -127,7 +123,7 @@ describe('HTTP API', () => {
     const { SqliteStore } = await import('../../server/store/sqlite.ts');
     const app = await buildApp({ ...base, webRoot: '/nonexistent', servers: [{ id: 's0', label: 'x', host: p.host, port: p.port, security: 'plain', maxConnections: 2 }] },
       { logger: { level: 'trace', stream }, store: new SqliteStore(':memory:') });
-    cleanup.push(() => app.close());
+    track({ stop: async () => { await app.close(); } });
     const res = await app.inject({ method: 'POST', url: '/api/session', payload: { serverId: 's0', ...USER } });
     expect(res.statusCode).toBe(200);
     const cookie = String(res.headers['set-cookie']).split(';')[0]!;

@@ -1,29 +1,17 @@
-import { afterEach, describe, expect, test } from 'vitest';
-import { startPop3Server, type Pop3Server } from '../../server/pop3-server/index.ts';
+import { describe, expect, test } from 'vitest';
 import { dropMidRetr } from '../fixtures/quirks.ts';
-import { TestBrowser } from './client.ts';
-import { startBridge } from './harness.ts';
+import { startMailBridge, stopAfterEach } from './harness.ts';
 import { testMessage } from './mail.ts';
 
-const USER = { username: 'alice', password: 'pw-alice' };
-const cleanup: Array<() => Promise<void>> = [];
-afterEach(async () => { while (cleanup.length) await cleanup.pop()!(); });
+const track = stopAfterEach();
 
 describe('raw message faults', () => {
   test('a connection dropped mid-RETR fails that download only; the mailbox goes on and nothing is deleted', async () => {
     const big = testMessage(1) + 'x'.repeat(200_000) + '\r\n';
-    const pop: Pop3Server = await startPop3Server({
-      users: [USER], variation: dropMidRetr,
-      maildrops: { alice: { messages: [{ bytes: big, uid: 'a' }, { bytes: testMessage(2), uid: 'b' }] } },
-    });
-    cleanup.push(() => pop.close());
-    const bridge = await startBridge([{ host: pop.host, port: pop.port }]);
-    cleanup.push(() => bridge.stop());
-    const browser = new TestBrowser(bridge.url);
-    await browser.signIn('s0', USER.username, USER.password);
-    const tab = await browser.tab();
-    cleanup.push(() => tab.close());
-    const { keys } = await tab.sync();
+    const { pop, signIn } = track(await startMailBridge({
+      variation: dropMidRetr, mail: { alice: [{ bytes: big, uid: 'a' }, { bytes: testMessage(2), uid: 'b' }] },
+    }));
+    const { browser, tab, listing: { keys } } = await signIn();
 
     const whole = await browser.http('GET', `/api/messages/${keys[1]}/raw`).then((r) => r.bytes.length, () => -1);
     expect(whole).toBeLessThan(big.length); // truncated or aborted, never passed off as complete

@@ -1,38 +1,30 @@
 import fc from 'fast-check';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startPop3Server, type Pop3Server } from '../../server/pop3-server/index.ts';
 import { TestBrowser, type Tab } from './client.ts';
-import { startBridge } from './harness.ts';
+import { startMailBridge, type MailBridge } from './harness.ts';
 import { testMessage } from './mail.ts';
 
 const ALICE = { username: 'alice', password: 'pw-alice' };
 const BOB = { username: 'bob', password: 'pw-bob' };
 
 describe('WebSocket route', () => {
-  let pop: Pop3Server;
-  let bridge: Awaited<ReturnType<typeof startBridge>>;
+  let bridge: MailBridge;
   let alice: TestBrowser;
   let bob: TestBrowser;
   let bobTab: Tab;
   let bobKeys: string[];
 
   beforeAll(async () => {
-    const mail = (who: string) => ({ messages: [1, 2, 3].map((n) => ({ bytes: testMessage(n, ` for ${who}`), uid: `${who}-${n}` })) });
-    pop = await startPop3Server({ users: [ALICE, BOB], maildrops: { alice: mail('alice'), bob: mail('bob') } });
-    bridge = await startBridge([{ host: pop.host, port: pop.port }], { deleteGraceSeconds: 3600 });
+    const mail = (who: string) => [1, 2, 3].map((n) => ({ bytes: testMessage(n, ` for ${who}`), uid: `${who}-${n}` }));
+    bridge = await startMailBridge({ users: [ALICE, BOB], mail: { alice: mail('alice'), bob: mail('bob') }, bridge: { deleteGraceSeconds: 3600 } });
     alice = new TestBrowser(bridge.url);
-    bob = new TestBrowser(bridge.url);
     expect((await alice.signIn('s0', ALICE.username, ALICE.password)).status).toBe(200);
-    expect((await bob.signIn('s0', BOB.username, BOB.password)).status).toBe(200);
-    bobTab = await bob.tab();
-    bobKeys = (await bobTab.sync()).keys;
+    ({ browser: bob, tab: bobTab, listing: { keys: bobKeys } } = await bridge.signIn(BOB));
   });
 
   afterAll(async () => {
-    await bobTab?.close();
     await bridge?.stop();
-    await pop?.close();
   });
 
   test('an upgrade from a foreign Origin is refused with 403', async () => {
@@ -56,9 +48,9 @@ describe('WebSocket route', () => {
       tab.ws.send('not json');
       const notJson = await tab.next('reply' as never, (e: any) => e.error?.code === 'BAD_REQUEST' && e.id === null);
       expect(notJson).toBeTruthy();
-      const bad = await tab.request({ type: 'markSeen', keys: 'nope', seen: 1 });
+      const bad = await tab.send({ type: 'markSeen', keys: 'nope', seen: 1 });
       expect(bad.error?.code).toBe('BAD_REQUEST');
-      const unknown = await tab.request({ type: 'format-disk' });
+      const unknown = await tab.send({ type: 'format-disk' });
       expect(unknown.error?.code).toBe('BAD_REQUEST');
       // Over the soft limit the frame is not parsed at all: answered with id null.
       tab.ws.send(JSON.stringify({ type: 'ping', id: 'big', pad: 'x'.repeat(70 * 1024) }));
@@ -110,8 +102,8 @@ describe('WebSocket route', () => {
     expect(bobList.keys).toEqual(bobKeys);
     // Alice's frames named Bob's keys: they must not touch Bob's mailbox, and nothing was deleted.
     await tab.request({ type: 'commitDeletes' });
-    expect(pop.maildrop('bob').messages).toHaveLength(3);
-    expect(pop.maildrop('alice').messages).toHaveLength(3);
+    expect(bridge.pop.maildrop('bob').messages).toHaveLength(3);
+    expect(bridge.pop.maildrop('alice').messages).toHaveLength(3);
     expect(bobList.keys.every((k) => bobList.summaries.get(k).seen === false)).toBe(true);
     await tab.close();
   }, 120_000);

@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import { HarnessError } from './harness-error.ts';
+import { spawnGroup } from './process-group.ts';
 
 export interface CommandResult {
   code: number;
@@ -7,19 +7,31 @@ export interface CommandResult {
   stderr: string;
 }
 
-/** Runs a command to completion; never throws on a non-zero exit. */
-export function runCommand(file: string, args: string[], input?: string): Promise<CommandResult> {
+export interface CommandOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Stop the whole group (SIGTERM, then SIGKILL) after this long; the result then has code -1. */
+  timeoutMs?: number;
+}
+
+/** Runs a command to completion in its own process group; never throws on a non-zero exit. */
+export function runCommand(file: string, args: string[], input?: string, options: CommandOptions = {}): Promise<CommandResult> {
+  const { timeoutMs, ...spawnOptions } = options;
+  const run = spawnGroup(file, args, { ...spawnOptions, stdio: ['pipe', 'pipe', 'pipe'] });
+  const { child } = run;
+  const timer = timeoutMs === undefined ? undefined : setTimeout(() => void run.stop(), timeoutMs);
+  child.once('close', () => clearTimeout(timer));
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stdout!.on('data', (chunk: string) => (stdout += chunk));
+    child.stderr!.on('data', (chunk: string) => (stderr += chunk));
     child.on('error', (error) =>
       reject(new HarnessError('HARNESS_MISSING_DEPENDENCY', `cannot run ${file}: ${error.message}`)),
     );
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(input ?? '');
+    // Whatever the command forked and left running goes with its group.
+    child.on('close', (code) => void run.stop(0, 'SIGKILL').then(() => resolve({ code: code ?? -1, stdout, stderr })));
+    child.stdin!.end(input ?? '');
   });
 }
 

@@ -1,11 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../../server/app.ts';
-import { loadConfig, type Config, type ServerConfig } from '../../../server/config.ts';
+import type { Config, ServerConfig } from '../../../server/config.ts';
+import { startBridge as startAppBridge, type Bridge } from '../../server/harness.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -16,34 +13,9 @@ export function ensureWebBuilt(): string {
   return join(ROOT, 'dist/web');
 }
 
-export interface Bridge {
-  app: FastifyInstance;
-  url: string;
-  stop(): Promise<void>;
-}
+export type { Bridge } from '../../server/harness.ts';
 
-/** The real server serving the built SPA, on a free loopback port, over a throwaway data dir. */
-export async function startBridge(server: Omit<ServerConfig, 'id' | 'label' | 'maxConnections'>, overrides: Partial<Config> = {}): Promise<Bridge> {
-  const webRoot = ensureWebBuilt();
-  const dataDir = mkdtempSync(join(tmpdir(), 'popbridge-e2e-'));
-  const config: Config = {
-    ...loadConfig({ DATA_DIR: dataDir }),
-    webRoot,
-    servers: [{ id: 'dovecot', label: 'Dovecot (test)', maxConnections: 4, ...server }],
-    pop3Timeouts: { connectTimeoutMs: 5000, greetingTimeoutMs: 5000, commandTimeoutMs: 15000 },
-    // Tests refresh right after signing in; the refresh limit has tests of its own.
-    minRefreshIntervalSeconds: 0,
-    ...overrides,
-  };
-  const app = await buildApp(config, { logger: false });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const { port } = app.server.address() as { port: number };
-  return {
-    app,
-    url: `http://127.0.0.1:${port}`,
-    async stop() {
-      await app.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+/** The real server serving the built SPA (test/server/harness.ts), for one POP3 server with id `dovecot`. */
+export function startBridge(server: Omit<ServerConfig, 'id' | 'label' | 'maxConnections'>, overrides: Partial<Config> = {}): Promise<Bridge> {
+  return startAppBridge([{ id: 'dovecot', label: 'Dovecot (test)', ...server }], { webRoot: ensureWebBuilt(), ...overrides });
 }

@@ -1,7 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDovecot, type Dovecot } from './dovecot.ts';
-import { RawSocket } from './raw-socket.ts';
+import { startDovecot, type Dovecot } from '../support/dovecot.ts';
+import { RawSocket } from '../support/raw-socket.ts';
 
 const user = { username: 'alice', password: 'alice-secret' };
 const other = { username: 'bob', password: 'bob-secret' };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPopa3d, type Popa3d } from './popa3d.ts';
-import { RawSocket } from './raw-socket.ts';
+import { startPopa3d, type Popa3d } from '../support/popa3d.ts';
+import { RawSocket } from '../support/raw-socket.ts';
 
 const user = { username: 'carol', password: 'carol-secret' };
 
