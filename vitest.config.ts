@@ -33,6 +33,8 @@ const SOCKETS = [
   'test/bench/**/*.test.ts',
   'test/pop3-client/quirks.test.ts',
   'test/mailbox/sessions.test.ts',
+  'test/mailbox/header-cap.test.ts',
+  'test/mailbox/refresh-flood.test.ts',
 ];
 
 const leftovers = 'test/setup/leftovers.ts';
