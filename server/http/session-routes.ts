@@ -1,15 +1,16 @@
 import type {} from '@fastify/cookie';
 import type { FastifyInstance } from 'fastify';
 import { SignInRequest, type ErrorCode, type PublicConfig } from '../../shared/api/index.ts';
-import { RateLimiter } from '../sessions/rate-limit.ts';
+import { RateLimiter, userKey } from '../sessions/rate-limit.ts';
 import type { Config } from '../config.ts';
 import { toApiError } from '../errors.ts';
-import type { MailboxRegistry } from '../mailbox/registry.ts';
-import { COOKIE_NAME } from './session-cookie.ts';
+import { accountId, type MailboxRegistry } from '../mailbox/registry.ts';
+import { cookieName } from './session-cookie.ts';
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
   BAD_REQUEST: 400, AUTH_FAILED: 401, UNAUTHORIZED: 401, NOT_FOUND: 404, MAILDROP_IN_USE: 409,
   RATE_LIMITED: 429, LOGIN_DELAY: 429, TIMEOUT: 504, INTERNAL: 500,
+  FORBIDDEN_HOST: 403, FORBIDDEN_ORIGIN: 403, TOO_MANY_SESSIONS: 503,
 };
 
 export function statusFor(code: ErrorCode): number {
@@ -43,13 +44,19 @@ export function sessionRoutes(app: FastifyInstance, config: Config, registry: Ma
     if (!registry.server(serverId)) {
       return reply.code(404).send({ error: { code: 'NOT_FOUND', message: `No mail server with id "${serverId}" is configured.` } });
     }
-    const wait = Math.max(perClient.hit(req.ip), perUser.hit(`${serverId}\0${username.toLowerCase()}`));
+    // An attempt the per-client limit refuses is not counted against the user as well.
+    const user = userKey(serverId, username);
+    const wait = perClient.hit(req.ip) || perUser.hit(user);
     if (wait > 0) {
       reply.header('retry-after', String(wait));
       return reply.code(429).send({ error: { code: 'RATE_LIMITED', message: `Too many sign-in attempts; try again in ${wait} s.`, retryAfterSeconds: wait } });
     }
+    const name = cookieName(req);
+    const previous = req.cookies[name];
     let account: string;
     try {
+      // Refused before the POP3 login: a full table costs the mail server nothing.
+      app.webSessions.assertRoom(accountId(serverId, username), req.ip, previous);
       account = await registry.signIn(serverId, { username, password });
     } catch (e) {
       const error = toApiError(e);
@@ -57,14 +64,21 @@ export function sessionRoutes(app: FastifyInstance, config: Config, registry: Ma
       if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
       return reply.code(statusFor(error.code)).send({ error });
     }
-    perUser.reset(`${serverId}\0${username.toLowerCase()}`);
-    const previous = req.cookies[COOKIE_NAME];
+    perUser.reset(user);
     if (previous) {
       const old = app.webSessions.end(previous);
       if (old) await registry.release(old.account);
     }
-    const session = app.webSessions.create(account, serverId, username);
-    reply.setCookie(COOKIE_NAME, session.id, {
+    let session;
+    try {
+      session = app.webSessions.create(account, serverId, username, req.ip);
+    } catch (e) {
+      // Filled up while the POP3 login ran: give the mailbox back.
+      await registry.release(account);
+      const error = toApiError(e);
+      return reply.code(statusFor(error.code)).send({ error });
+    }
+    reply.setCookie(name, session.id, {
       path: '/', httpOnly: true, sameSite: 'strict', secure: req.protocol === 'https',
       maxAge: config.sessionLifetimeSeconds,
     });
@@ -72,10 +86,11 @@ export function sessionRoutes(app: FastifyInstance, config: Config, registry: Ma
   });
 
   app.delete('/api/session', async (req, reply) => {
-    const id = req.cookies[COOKIE_NAME];
+    const name = cookieName(req);
+    const id = req.cookies[name];
     const ended = id ? app.webSessions.end(id) : undefined;
     if (ended) await registry.release(ended.account);
-    reply.clearCookie(COOKIE_NAME, { path: '/' });
+    reply.clearCookie(name, { path: '/', secure: req.protocol === 'https' });
     return reply.code(204).send();
   });
 }
