@@ -18,6 +18,16 @@ export const CLOSE_TOO_MANY_SOCKETS = 4029;
 /** Close code for a socket that does not read what it is sent. */
 export const CLOSE_SLOW_READER = 4008;
 
+/** Reply to a request refused because the socket already has MAX_IN_FLIGHT being served. */
+function busy(text: string | Buffer): ServerMessage {
+  let id: string | null = null;
+  try {
+    const maybe = (JSON.parse(text.toString()) as { id?: unknown } | null)?.id;
+    if (typeof maybe === 'string' && maybe.length > 0 && maybe.length <= 64) id = maybe;
+  } catch { /* not JSON: answered without an id */ }
+  return { type: 'reply', id, error: { code: 'TOO_MANY_REQUESTS', message: `At most ${MAX_IN_FLIGHT} requests at once per socket; wait for the replies.` } };
+}
+
 /** The origin this app is served from: configured, or derived from the request. */
 export function expectedOrigin(config: Config, req: FastifyRequest): string {
   if (config.publicOrigin) return new URL(config.publicOrigin).origin;
@@ -70,8 +80,11 @@ export function wsRoute(app: FastifyInstance, config: Config, registry: MailboxR
         return;
       }
       const raw = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+      const text = isBinary ? raw : raw.toString('utf8');
+      // Pausing stops the socket, not the frames already read: those past the cap are answered, never queued.
+      if (inFlight >= MAX_IN_FLIGHT) { send(busy(text)); return; }
       if (++inFlight >= MAX_IN_FLIGHT) socket.pause();
-      void dispatch(isBinary ? raw : raw.toString('utf8'), mailbox, send).then(send, () => undefined).finally(() => {
+      void dispatch(text, mailbox, send).then(send, () => undefined).finally(() => {
         if (--inFlight < MAX_IN_FLIGHT && socket.isPaused && socket.readyState === socket.OPEN) socket.resume();
       });
     });

@@ -60,6 +60,8 @@ export const ErrorCode = z.enum([
   'TOO_MANY_SESSIONS',
   /** Too many open WebSockets for this session or account (also the close reason, with code 4029). */
   'TOO_MANY_SOCKETS',
+  /** A socket sent more requests at once than the server serves per socket; wait for the replies. */
+  'TOO_MANY_REQUESTS',
   /** The frame exceeds the size limit. */
   'FRAME_TOO_LARGE',
   /** Unexpected failure inside the bridge; the log has details. */

@@ -30,6 +30,7 @@ const TEXT: Record<ErrorCode | ClientErrorCode, string> = {
   FORBIDDEN_HOST: 'Popbridge is not served under this address. Open it from the address your administrator gave you.',
   TOO_MANY_SESSIONS: 'Too many open sign-ins for this account or network. Sign out elsewhere or wait a while, then try again.',
   TOO_MANY_SOCKETS: 'Too many Popbridge tabs are open. Close some tabs and reload this one.',
+  TOO_MANY_REQUESTS: 'Popbridge is busy with this tab\'s earlier requests. Wait a moment and try again.',
   FRAME_TOO_LARGE: 'The request was too large. Select fewer messages and try again.',
   INTERNAL: 'Something went wrong in Popbridge. Try again; if it persists, tell your administrator.',
   NETWORK: 'Popbridge cannot be reached. Check your network connection and try again.',
