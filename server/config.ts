@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -24,6 +25,15 @@ const ServerEntry = z.strictObject({
   maxConnections: z.number().int().min(1).max(100).default(4),
 });
 
+/** A proxy address, CIDR range, or one of proxy-addr's names for ranges. */
+const ProxyAddress = z.string().refine((v) => {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(v)) return true;
+  const [ip, bits, ...rest] = v.split('/');
+  const family = isIP(ip ?? '');
+  if (!family || rest.length) return false;
+  return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}, 'expected true, false, a hop count, or IP addresses/CIDR ranges (or loopback, linklocal, uniquelocal)');
+
 const FileConfig = z.strictObject({
   host: z.string().min(1).default('127.0.0.1'),
   port: z.number().int().min(0).max(65535).default(8080),
@@ -35,7 +45,7 @@ const FileConfig = z.strictObject({
    * proxy on this machine: the peer must be loopback and only the entry it
    * appended counts), a hop count, or a list of proxy addresses/CIDRs.
    */
-  trustProxy: z.union([z.boolean(), z.number().int().min(1).max(10), z.array(z.string().min(1)).min(1)]).default(false),
+  trustProxy: z.union([z.boolean(), z.number().int().min(1).max(10), z.array(ProxyAddress).min(1)]).default(false),
   /** Host header values accepted besides loopback and publicOrigin's host (stops DNS rebinding). */
   allowedHosts: z.array(z.string().min(1)).default([]),
   sessionLifetimeSeconds: z.number().int().min(60).default(12 * 3600),
@@ -104,7 +114,10 @@ function trustProxyFromEnv(env: NodeJS.ProcessEnv): boolean | number | string[] 
   if (raw === undefined || raw === '') return undefined;
   if (/^\d+$/.test(raw)) return Number(raw);
   if (/^(1|true|yes|0|false|no)$/i.test(raw)) return boolFromEnv(env, 'TRUST_PROXY');
-  return listFromEnv(env, 'TRUST_PROXY');
+  const list = listFromEnv(env, 'TRUST_PROXY') ?? [];
+  const bad = list.find((a) => !ProxyAddress.safeParse(a).success);
+  if (bad !== undefined) throw new ConfigError(`TRUST_PROXY: expected true, false, a hop count or IP addresses/CIDR ranges, got "${bad}"`);
+  return list;
 }
 
 function listFromEnv(env: NodeJS.ProcessEnv, key: string): string[] | undefined {

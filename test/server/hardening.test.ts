@@ -134,7 +134,8 @@ describe('Host header (DNS rebinding)', () => {
     expect((await get(`localhost:${port}`)).status).toBe(200);
     expect((await get(`[::1]:${port}`)).status).toBe(200);
     expect((await get('mail.example.org')).status).toBe(200);
-    expect((await get(`localhost:1${port}`)).status).toBe(403);
+    expect((await get(`localhost.rebind.example:${port}`)).status).toBe(403);
+    expect((await get('')).status).toBe(403);
   });
 
   test('WebSocket: a rebound name with a matching Origin cannot open a socket', async () => {
