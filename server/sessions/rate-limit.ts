@@ -18,13 +18,6 @@ export class RateLimiter {
     return this.hits.size;
   }
 
-  /** Seconds to wait when this key is over the limit, else 0; counts nothing. */
-  check(key: string, now = Date.now()): number {
-    const h = this.hits.get(key);
-    if (!h || h.resetAt <= now || h.count < this.limit) return 0;
-    return Math.max(1, Math.ceil((h.resetAt - now) / 1000));
-  }
-
   /** Counts one attempt; returns seconds to wait when over the limit, else 0. */
   hit(key: string, now = Date.now()): number {
     let h = this.hits.get(key);

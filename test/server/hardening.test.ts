@@ -120,6 +120,16 @@ describe('slow clients', () => {
     });
     expect(closedAfter).toBeLessThan(7000);
   }, 20_000);
+
+  test('an open WebSocket outlives the request, header and idle-connection timeouts', async () => {
+    const b = await bridge({ requestTimeoutSeconds: 1, headersTimeoutSeconds: 1, connectionIdleSeconds: 1 });
+    const { browser } = await signedInKeys(b, ALICE);
+    const tab = await browser.tab();
+    await new Promise((r) => setTimeout(r, 3500));
+    expect(tab.closed).toBe(false);
+    expect((await tab.request({ type: 'ping' })).result).toBeTruthy();
+    await tab.close();
+  }, 20_000);
 });
 
 describe('Host header (DNS rebinding)', () => {
