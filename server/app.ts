@@ -7,6 +7,9 @@ import type { Pop3Connector } from './mailbox/mailbox-client.ts';
 import { pop3Connector } from './mailbox/pop3-connector.ts';
 import { MailboxRegistry } from './mailbox/registry.ts';
 import errorHandler, { notFound } from './http/errors.ts';
+import allowedHosts from './http/allowed-hosts.ts';
+import noStore from './http/no-store.ts';
+import { trustProxyOption } from './http/proxy-trust.ts';
 import auth from './http/session-cookie.ts';
 import { messageFrameRoute } from './http/message-frame.ts';
 import { rawRoute } from './http/raw-route.ts';
@@ -36,21 +39,35 @@ export const LOG_REDACT = [
 export async function buildApp(config: Config, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? { level: 'info', redact: { paths: LOG_REDACT, censor: '[redacted]' } },
-    trustProxy: config.trustProxy,
+    trustProxy: trustProxyOption(config.trustProxy),
     bodyLimit: 64 * 1024,
+    // Slow clients cannot hold a socket: the whole request, its headers, and an idle connection each time out.
+    requestTimeout: config.requestTimeoutSeconds * 1000,
+    connectionTimeout: config.connectionIdleSeconds * 1000,
+    http: {
+      headersTimeout: Math.min(config.headersTimeoutSeconds, config.requestTimeoutSeconds) * 1000,
+      // How often Node checks those timeouts; its default (30 s) would let a request overrun by that much.
+      connectionsCheckingInterval: 1000,
+    },
   });
   const store = options.store ?? new CachedStore(SqliteStore.open(config.dataDir));
   const registry = new MailboxRegistry(config, options.connector ?? pop3Connector(config), store, app.log);
-  const webSessions = new WebSessions(config.sessionLifetimeSeconds * 1000, (s) => {
+  const webSessions = new WebSessions({
+    lifetimeMs: config.sessionLifetimeSeconds * 1000, idleMs: config.sessionIdleSeconds * 1000,
+    maxTotal: config.maxWebSessions, perAccount: config.sessionsPerAccount, perClient: config.sessionsPerClient,
+  }, (s) => {
     void registry.release(s.account);
   });
   app.decorate('webSessions', webSessions);
 
   await app.register(errorHandler);
   await app.register(securityHeaders);
+  await app.register(noStore);
   await app.register(fastifyCookie);
   await app.register(auth);
   await app.register(fastifyWebsocket, { options: { maxPayload: HARD_MAX_FRAME_BYTES } });
+  // After the WebSocket plugin: its onRequest hook must mark an upgrade first, so a refused one has its socket closed.
+  await app.register(allowedHosts, config);
 
   sessionRoutes(app, config, registry);
   rawRoute(app, registry, store);

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -24,14 +25,45 @@ const ServerEntry = z.strictObject({
   maxConnections: z.number().int().min(1).max(100).default(4),
 });
 
+/** A proxy address, CIDR range, or one of proxy-addr's names for ranges. */
+const ProxyAddress = z.string().refine((v) => {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(v)) return true;
+  const [ip, bits, ...rest] = v.split('/');
+  const family = isIP(ip ?? '');
+  if (!family || rest.length) return false;
+  return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}, 'expected true, false, a hop count, or IP addresses/CIDR ranges (or loopback, linklocal, uniquelocal)');
+
 const FileConfig = z.strictObject({
   host: z.string().min(1).default('127.0.0.1'),
   port: z.number().int().min(0).max(65535).default(8080),
   dataDir: z.string().min(1).default('./data'),
   /** Origin the browser sees (https://mail.example.org) when behind a proxy. */
   publicOrigin: z.url().optional(),
-  trustProxy: z.boolean().default(false),
+  /**
+   * Which peers may set X-Forwarded-For/-Proto/-Host: false (none), true (one
+   * proxy on this machine: the peer must be loopback and only the entry it
+   * appended counts), a hop count, or a list of proxy addresses/CIDRs.
+   */
+  trustProxy: z.union([z.boolean(), z.number().int().min(1).max(10), z.array(ProxyAddress).min(1)]).default(false),
+  /** Host header values accepted besides loopback and publicOrigin's host (stops DNS rebinding). */
+  allowedHosts: z.array(z.string().min(1)).default([]),
   sessionLifetimeSeconds: z.number().int().min(60).default(12 * 3600),
+  /** A session unused this long ends (an open tab keeps it alive); 0 = lifetime only. */
+  sessionIdleSeconds: z.number().int().min(0).default(3600),
+  /** Live sessions in all, per account and per client address: a full table refuses new sign-ins, never ends live ones. */
+  maxWebSessions: z.number().int().min(1).default(10_000),
+  sessionsPerAccount: z.number().int().min(1).default(20),
+  sessionsPerClient: z.number().int().min(1).default(100),
+  /** WebSockets per session and per account (stops one user exhausting memory). */
+  socketsPerSession: z.number().int().min(1).default(8),
+  socketsPerAccount: z.number().int().min(1).default(32),
+  /** Unsent bytes a socket may queue before it is closed as a reader that does not read. */
+  socketMaxBufferedBytes: z.number().int().min(64 * 1024).default(8 * 1024 * 1024),
+  /** Whole request (headers and body), headers alone, and an idle connection: slow clients cannot hold sockets. */
+  requestTimeoutSeconds: z.number().int().min(1).default(30),
+  headersTimeoutSeconds: z.number().int().min(1).default(15),
+  connectionIdleSeconds: z.number().int().min(1).default(120),
   /** QUIT an unused POP3 connection after this long, so other clients get in. */
   idleCloseSeconds: z.number().int().min(1).default(60),
   /** Reconnect to look for new mail this often while a tab is open; 0 = never. */
@@ -78,6 +110,24 @@ function boolFromEnv(env: NodeJS.ProcessEnv, key: string): boolean | undefined {
   throw new ConfigError(`${key}: expected true or false, got "${raw}"`);
 }
 
+/** TRUST_PROXY: true/false, a hop count, or a comma-separated list of addresses/CIDRs. */
+function trustProxyFromEnv(env: NodeJS.ProcessEnv): boolean | number | string[] | undefined {
+  const raw = env.TRUST_PROXY?.trim();
+  if (raw === undefined || raw === '') return undefined;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  if (/^(1|true|yes|0|false|no)$/i.test(raw)) return boolFromEnv(env, 'TRUST_PROXY');
+  const list = listFromEnv(env, 'TRUST_PROXY') ?? [];
+  const bad = list.find((a) => !ProxyAddress.safeParse(a).success);
+  if (bad !== undefined) throw new ConfigError(`TRUST_PROXY: expected true, false, a hop count or IP addresses/CIDR ranges, got "${bad}"`);
+  return list;
+}
+
+function listFromEnv(env: NodeJS.ProcessEnv, key: string): string[] | undefined {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return undefined;
+  return raw.split(',').map((x) => x.trim()).filter(Boolean);
+}
+
 function formatIssues(error: z.ZodError, prefix: string): string {
   return error.issues
     .map((i) => `${prefix}${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`)
@@ -103,8 +153,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   set('port', intFromEnv(env, 'PORT'));
   set('dataDir', env.DATA_DIR || undefined);
   set('publicOrigin', env.PUBLIC_ORIGIN || undefined);
-  set('trustProxy', boolFromEnv(env, 'TRUST_PROXY'));
+  set('trustProxy', trustProxyFromEnv(env));
+  set('allowedHosts', listFromEnv(env, 'ALLOWED_HOSTS'));
   set('sessionLifetimeSeconds', intFromEnv(env, 'SESSION_LIFETIME_SECONDS'));
+  const ints: Array<[string, string]> = [
+    ['sessionIdleSeconds', 'SESSION_IDLE_SECONDS'], ['maxWebSessions', 'MAX_WEB_SESSIONS'],
+    ['sessionsPerAccount', 'SESSIONS_PER_ACCOUNT'], ['sessionsPerClient', 'SESSIONS_PER_CLIENT'],
+    ['socketsPerSession', 'WS_SOCKETS_PER_SESSION'], ['socketsPerAccount', 'WS_SOCKETS_PER_ACCOUNT'],
+    ['socketMaxBufferedBytes', 'WS_MAX_BUFFERED_BYTES'], ['requestTimeoutSeconds', 'REQUEST_TIMEOUT_SECONDS'],
+    ['headersTimeoutSeconds', 'HEADERS_TIMEOUT_SECONDS'], ['connectionIdleSeconds', 'CONNECTION_IDLE_SECONDS'],
+    ['signInAttemptsPerClient', 'SIGN_IN_ATTEMPTS_PER_CLIENT'], ['signInAttemptsPerUser', 'SIGN_IN_ATTEMPTS_PER_USER'],
+    ['signInWindowSeconds', 'SIGN_IN_WINDOW_SECONDS'],
+  ];
+  for (const [k, e] of ints) set(k, intFromEnv(env, e));
   set('idleCloseSeconds', intFromEnv(env, 'IDLE_CLOSE_SECONDS'));
   set('refreshIntervalSeconds', intFromEnv(env, 'REFRESH_INTERVAL_SECONDS'));
   set('minRefreshIntervalSeconds', intFromEnv(env, 'MIN_REFRESH_INTERVAL_SECONDS'));

@@ -29,6 +29,11 @@ const STATUS: Readonly<Record<ErrorCode, number>> = {
   MESSAGE_GONE: 404,
   AMBIGUOUS_MESSAGE: 409,
   FORBIDDEN_ORIGIN: 403,
+  FORBIDDEN_HOST: 403,
+  // The bridge's own caps: nothing is wrong with the request itself.
+  TOO_MANY_SESSIONS: 503,
+  TOO_MANY_SOCKETS: 429,
+  TOO_MANY_REQUESTS: 429,
   FRAME_TOO_LARGE: 413,
   INTERNAL: 500,
 };

@@ -45,7 +45,9 @@ export function rawRoute(app: FastifyInstance, registry: MailboxRegistry, store:
       reply.header('content-type', download ? 'application/octet-stream' : 'message/rfc822');
       reply.header('x-content-type-options', 'nosniff');
       reply.header('content-security-policy', 'sandbox');
-      reply.header('cache-control', 'private, max-age=86400');
+      // Never cached: the bytes must not outlive the session in the browser (see no-store.ts).
+      reply.header('cache-control', 'no-store');
+      reply.header('vary', 'Cookie');
       if (download) {
         const subject = store.get(session.account, key.data)?.summary.subject ?? '';
         reply.header('content-disposition', attachmentDisposition(subject));

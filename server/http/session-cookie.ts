@@ -5,6 +5,16 @@ import { BridgeError } from '../errors.ts';
 import type { WebSession, WebSessions } from '../sessions/web-sessions.ts';
 
 export const COOKIE_NAME = 'popbridge_session';
+/**
+ * Over HTTPS the __Host- prefix makes the browser refuse the cookie unless it
+ * is Secure, host-only and Path=/: a sibling subdomain or a plain-HTTP page
+ * cannot plant or overwrite it.
+ */
+export const SECURE_COOKIE_NAME = `__Host-${COOKIE_NAME}`;
+
+export function cookieName(req: FastifyRequest): string {
+  return req.protocol === 'https' ? SECURE_COOKIE_NAME : COOKIE_NAME;
+}
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -21,7 +31,7 @@ declare module 'fastify' {
 async function auth(app: FastifyInstance): Promise<void> {
   app.decorateRequest('webSession', undefined);
   app.addHook('onRequest', async (req) => {
-    req.webSession = app.webSessions.get(req.cookies[COOKIE_NAME]);
+    req.webSession = app.webSessions.get(req.cookies[cookieName(req)]);
   });
   app.decorate('requireSession', async (req: FastifyRequest) => {
     if (!req.webSession) throw new BridgeError('UNAUTHORIZED');

@@ -1,11 +1,11 @@
 import type {} from '@fastify/cookie';
 import type { FastifyInstance } from 'fastify';
 import { SignInRequest, type PublicConfig } from '../../shared/api/index.ts';
-import { RateLimiter } from '../sessions/rate-limit.ts';
+import { RateLimiter, userKey } from '../sessions/rate-limit.ts';
 import type { Config } from '../config.ts';
 import { BridgeError, toApiError } from '../errors.ts';
-import type { MailboxRegistry } from '../mailbox/registry.ts';
-import { COOKIE_NAME } from './session-cookie.ts';
+import { accountId, type MailboxRegistry } from '../mailbox/registry.ts';
+import { cookieName } from './session-cookie.ts';
 
 /** GET /api/config, /api/health; sign-in and sign-out at /api/session. */
 export function sessionRoutes(app: FastifyInstance, config: Config, registry: MailboxRegistry): void {
@@ -30,23 +30,35 @@ export function sessionRoutes(app: FastifyInstance, config: Config, registry: Ma
     if (!parsed.success) throw new BridgeError('BAD_REQUEST');
     const { serverId, username, password } = parsed.data;
     if (!registry.server(serverId)) throw new BridgeError('NOT_FOUND');
-    const wait = Math.max(perClient.hit(req.ip), perUser.hit(`${serverId}\0${username.toLowerCase()}`));
+    // An attempt the per-client limit refuses is not counted against the user as well.
+    const user = userKey(serverId, username);
+    const wait = perClient.hit(req.ip) || perUser.hit(user);
     if (wait > 0) throw new BridgeError('RATE_LIMITED', { retryAfterSeconds: wait });
+    const name = cookieName(req);
+    const previous = req.cookies[name];
     let account: string;
     try {
+      // Refused before the POP3 login: a full table costs the mail server nothing.
+      app.webSessions.assertRoom(accountId(serverId, username), req.ip, previous);
       account = await registry.signIn(serverId, { username, password });
     } catch (e) {
       req.log.info({ code: toApiError(e).code, serverId }, 'sign-in failed');
       throw e;
     }
-    perUser.reset(`${serverId}\0${username.toLowerCase()}`);
-    const previous = req.cookies[COOKIE_NAME];
+    perUser.reset(user);
     if (previous) {
       const old = app.webSessions.end(previous);
       if (old) await registry.release(old.account);
     }
-    const session = app.webSessions.create(account, serverId, username);
-    reply.setCookie(COOKIE_NAME, session.id, {
+    let session;
+    try {
+      session = app.webSessions.create(account, serverId, username, req.ip);
+    } catch (e) {
+      // Filled up while the POP3 login ran: give the mailbox back.
+      await registry.release(account);
+      throw e;
+    }
+    reply.setCookie(name, session.id, {
       path: '/', httpOnly: true, sameSite: 'strict', secure: req.protocol === 'https',
       maxAge: config.sessionLifetimeSeconds,
     });
@@ -54,10 +66,11 @@ export function sessionRoutes(app: FastifyInstance, config: Config, registry: Ma
   });
 
   app.delete('/api/session', async (req, reply) => {
-    const id = req.cookies[COOKIE_NAME];
+    const name = cookieName(req);
+    const id = req.cookies[name];
     const ended = id ? app.webSessions.end(id) : undefined;
     if (ended) await registry.release(ended.account);
-    reply.clearCookie(COOKIE_NAME, { path: '/' });
+    reply.clearCookie(name, { path: '/', secure: req.protocol === 'https' });
     return reply.code(204).send();
   });
 }

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { MailStore, MessageRow, StoredMessage } from './store.ts';
@@ -39,9 +39,18 @@ export class SqliteStore implements MailStore {
     };
   }
 
+  /**
+   * The store holds who reads which mail: only Popbridge's own user may read
+   * it. DATA_DIR is made 0700 and the database 0600 before SQLite opens it
+   * (SQLite gives its -wal and -shm files the database's mode).
+   */
   static open(dataDir: string): SqliteStore {
-    mkdirSync(dataDir, { recursive: true });
-    return new SqliteStore(join(dataDir, 'popbridge.sqlite'));
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    chmodSync(dataDir, 0o700);
+    const file = join(dataDir, 'popbridge.sqlite');
+    closeSync(openSync(file, 'a', 0o600));
+    chmodSync(file, 0o600);
+    return new SqliteStore(file);
   }
 
   list(account: string): Map<string, StoredMessage> {

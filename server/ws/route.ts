@@ -8,8 +8,26 @@ import { dispatch } from './dispatch.ts';
 
 /** Frames beyond this close the socket (ws maxPayload); smaller oversized frames get an error reply. */
 export const HARD_MAX_FRAME_BYTES = 1024 * 1024;
-/** Unsent bytes per socket before a slow reader is dropped (stops memory growth). */
-const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
+/**
+ * Requests of one socket being served at once; past it the socket stops
+ * reading, so a client that floods frames waits in its own TCP buffers
+ * instead of the server's memory.
+ */
+const MAX_IN_FLIGHT = 8;
+/** Close code (application range) for a socket past the per-session or per-account cap. */
+export const CLOSE_TOO_MANY_SOCKETS = 4029;
+/** Close code for a socket that does not read what it is sent. */
+export const CLOSE_SLOW_READER = 4008;
+
+/** Reply to a request refused because the socket already has MAX_IN_FLIGHT being served. */
+function busy(text: string | Buffer): ServerMessage {
+  let id: string | null = null;
+  try {
+    const maybe = (JSON.parse(text.toString()) as { id?: unknown } | null)?.id;
+    if (typeof maybe === 'string' && maybe.length > 0 && maybe.length <= 64) id = maybe;
+  } catch { /* not JSON: answered without an id */ }
+  return { type: 'reply', id, error: { code: 'TOO_MANY_REQUESTS', limit: MAX_IN_FLIGHT } };
+}
 
 /** The origin this app is served from: configured, or derived from the request. */
 export function expectedOrigin(config: Config, req: FastifyRequest): string {
@@ -19,6 +37,7 @@ export function expectedOrigin(config: Config, req: FastifyRequest): string {
 
 /** /api/ws: one socket per tab, authorised by the session cookie, Origin checked. */
 export function wsRoute(app: FastifyInstance, config: Config, registry: MailboxRegistry): void {
+  const perAccount = new Map<string, number>();
   app.get('/api/ws', {
     websocket: true,
     preValidation: async (req) => {
@@ -32,11 +51,26 @@ export function wsRoute(app: FastifyInstance, config: Config, registry: MailboxR
   }, (socket, req) => {
     const session = req.webSession!;
     const mailbox = registry.get(session.account)!;
+    const accountSockets = perAccount.get(session.account) ?? 0;
+    // Refused after the upgrade: a browser sees a close code and reason, never an HTTP status.
+    if (session.sockets >= config.socketsPerSession || accountSockets >= config.socketsPerAccount) {
+      req.log.info({ sockets: session.sockets, accountSockets }, 'websocket over the per-session or per-account cap refused');
+      socket.close(CLOSE_TOO_MANY_SOCKETS, 'TOO_MANY_SOCKETS');
+      return;
+    }
+    session.sockets++;
+    perAccount.set(session.account, accountSockets + 1);
     const send = (m: ServerMessage): void => {
       if (socket.readyState !== socket.OPEN) return;
-      if (socket.bufferedAmount > MAX_BUFFERED_BYTES) { socket.terminate(); return; }
+      if (socket.bufferedAmount > config.socketMaxBufferedBytes) {
+        // A reader that does not read: drop it before its queue grows the server's memory.
+        socket.close(CLOSE_SLOW_READER, 'not reading');
+        socket.terminate();
+        return;
+      }
       socket.send(JSON.stringify(m));
     };
+    let inFlight = 0;
     // Attached first and synchronously: frames sent right after the upgrade are not lost.
     socket.on('message', (data, isBinary) => {
       if (!app.webSessions.get(session.id)) {
@@ -45,7 +79,13 @@ export function wsRoute(app: FastifyInstance, config: Config, registry: MailboxR
         return;
       }
       const raw = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
-      void dispatch(isBinary ? raw : raw.toString('utf8'), mailbox, send).then(send, () => undefined);
+      const text = isBinary ? raw : raw.toString('utf8');
+      // Pausing stops the socket, not the frames already read: those past the cap are answered, never queued.
+      if (inFlight >= MAX_IN_FLIGHT) { send(busy(text)); return; }
+      if (++inFlight >= MAX_IN_FLIGHT) socket.pause();
+      void dispatch(text, mailbox, send).then(send, () => undefined).finally(() => {
+        if (--inFlight < MAX_IN_FLIGHT && socket.isPaused && socket.readyState === socket.OPEN) socket.resume();
+      });
     });
     const unsubscribe = mailbox.subscribe(send);
     const onEnd = (): void => {
@@ -56,6 +96,10 @@ export function wsRoute(app: FastifyInstance, config: Config, registry: MailboxR
     socket.on('close', () => {
       unsubscribe();
       session.onEnd.delete(onEnd);
+      session.sockets--;
+      session.lastUsedAt = Date.now();
+      const left = (perAccount.get(session.account) ?? 1) - 1;
+      if (left > 0) perAccount.set(session.account, left); else perAccount.delete(session.account);
     });
     send({ type: 'ready', username: session.username, serverId: session.serverId });
   });

@@ -54,6 +54,14 @@ export const ErrorCode = z.enum([
   'AMBIGUOUS_MESSAGE',
   /** The WebSocket upgrade came from an origin that is not this app. */
   'FORBIDDEN_ORIGIN',
+  /** The request's Host is not one this app answers to (DNS rebinding); set ALLOWED_HOSTS. */
+  'FORBIDDEN_HOST',
+  /** Too many live sessions (for this account, this client address, or in all); none was ended to make room. */
+  'TOO_MANY_SESSIONS',
+  /** Too many open WebSockets for this session or account (also the close reason, with code 4029). */
+  'TOO_MANY_SOCKETS',
+  /** A socket sent more requests at once than the server serves per socket; wait for the replies. */
+  'TOO_MANY_REQUESTS',
   /** The frame exceeds the size limit. */
   'FRAME_TOO_LARGE',
   /** Unexpected failure inside the bridge; the log has details. */

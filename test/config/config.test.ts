@@ -50,6 +50,25 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 
+  test('hardening keys from the environment: TRUST_PROXY forms, ALLOWED_HOSTS, session, socket and timeout limits', () => {
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.5, 192.168.0.0/16,::1' }).trustProxy).toEqual(['10.0.0.5', '192.168.0.0/16', '::1']);
+    expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/40' })).toThrow(/^TRUST_PROXY:/);
+    const c = loadConfig({
+      ALLOWED_HOSTS: 'mail.example.org, mail.example.org:8443', SESSION_IDLE_SECONDS: '600', MAX_WEB_SESSIONS: '500',
+      SESSIONS_PER_ACCOUNT: '5', SESSIONS_PER_CLIENT: '50', WS_SOCKETS_PER_SESSION: '4', WS_SOCKETS_PER_ACCOUNT: '16',
+      WS_MAX_BUFFERED_BYTES: '1048576', REQUEST_TIMEOUT_SECONDS: '20', HEADERS_TIMEOUT_SECONDS: '5', CONNECTION_IDLE_SECONDS: '90',
+      SIGN_IN_ATTEMPTS_PER_USER: '5',
+    });
+    expect(c).toMatchObject({
+      allowedHosts: ['mail.example.org', 'mail.example.org:8443'], sessionIdleSeconds: 600, maxWebSessions: 500,
+      sessionsPerAccount: 5, sessionsPerClient: 50, socketsPerSession: 4, socketsPerAccount: 16, socketMaxBufferedBytes: 1048576,
+      requestTimeoutSeconds: 20, headersTimeoutSeconds: 5, connectionIdleSeconds: 90, signInAttemptsPerUser: 5,
+    });
+    expect(loadConfig({})).toMatchObject({ sessionIdleSeconds: 3600, sessionsPerAccount: 20, socketsPerSession: 8, requestTimeoutSeconds: 30 });
+  });
+
   test('file errors name the path inside the file', () => {
     const bad = file('bad.json', JSON.stringify({ servers: [{ id: 'a', label: 'A', host: 'h', port: 70000 }] }));
     expect(() => loadConfig({ POPBRIDGE_CONFIG: bad })).toThrow(/servers\.0\.port/);

@@ -56,13 +56,14 @@ export class MailSocket {
       this.#handlers.onOpen();
     };
     ws.onmessage = (event) => this.#receive(event.data);
-    ws.onclose = () => {
+    ws.onclose = (event) => {
       if (this.#ws !== ws) return;
       this.#ws = null;
       for (const p of this.#pending.values()) p.reject(new AppError('CONNECTION_CLOSED', 'socket closed'));
       this.#pending.clear();
       if (this.#closed) return;
-      if (++this.#attempts > MAX_RECONNECT_ATTEMPTS) {
+      // 4029: the server refused this tab's socket (too many open); retrying would only be refused again.
+      if (event.code === 4029 || ++this.#attempts > MAX_RECONNECT_ATTEMPTS) {
         this.#handlers.onLost();
         return;
       }
