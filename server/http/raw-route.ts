@@ -30,10 +30,9 @@ export function attachmentDisposition(name: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
-/** A POP3 failure while RETR is under way: the connection broke (or the server broke the protocol) mid-message. */
-function interrupted(e: unknown): BridgeError | unknown {
-  const code = toApiError(e).code;
-  return code === 'CONNECTION_CLOSED' || code === 'PROTOCOL' || code === 'TIMEOUT' ? new BridgeError('MESSAGE_INTERRUPTED') : e;
+/** The connection closing while RETR is under way is the message's failure, not the mailbox's; other errors keep their code. */
+function interrupted(e: unknown): unknown {
+  return toApiError(e).code === 'CONNECTION_CLOSED' ? new BridgeError('MESSAGE_INTERRUPTED') : e;
 }
 
 /**
