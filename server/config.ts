@@ -70,6 +70,12 @@ const FileConfig = z.strictObject({
   refreshIntervalSeconds: z.number().int().min(0).default(300),
   /** A refresh logs in again at most this often per account, so a refresh flood is no login storm at the provider. */
   minRefreshIntervalSeconds: z.number().int().min(0).default(10),
+  /**
+   * A listing (LIST, UIDL and every message's header) that takes longer fails
+   * with SERVER_TOO_SLOW, keeping the rows that arrived: a server that sends a
+   * few octets a second never trips a per-command timeout.
+   */
+  listingTimeoutSeconds: z.number().int().min(1).default(300),
   /** Pending deletes are committed this long after the last delete (undo window). */
   deleteGraceSeconds: z.number().int().min(0).default(8),
   /** Sign-in attempts per client address, and per username, in `signInWindowSeconds` (stops password guessing). */
@@ -170,6 +176,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   set('refreshIntervalSeconds', intFromEnv(env, 'REFRESH_INTERVAL_SECONDS'));
   set('minRefreshIntervalSeconds', intFromEnv(env, 'MIN_REFRESH_INTERVAL_SECONDS'));
   set('deleteGraceSeconds', intFromEnv(env, 'DELETE_GRACE_SECONDS'));
+  set('listingTimeoutSeconds', intFromEnv(env, 'LISTING_TIMEOUT_SECONDS'));
   if (env.POP3_HOST) {
     const security = env.POP3_SECURITY || 'tls';
     if (!Security.safeParse(security).success) {

@@ -1,10 +1,11 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { MessageKey } from '../../shared/api/index.ts';
+import { MessageKey, type RawOutcome } from '../../shared/api/index.ts';
 import { Pop3RemoteError } from '../../shared/pop3/index.ts';
-import { BridgeError } from '../errors.ts';
+import { BridgeError, toApiError } from '../errors.ts';
 import type { MailboxRegistry } from '../mailbox/registry.ts';
 import type { MailStore } from '../store/store.ts';
+import { RawOutcomes } from './raw-outcome.ts';
 
 /** Longest file name offered for download. */
 const MAX_FILENAME = 120;
@@ -29,8 +30,28 @@ export function attachmentDisposition(name: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
-/** GET /api/messages/:key/raw — the message bytes, streamed; never rendered in the app's origin. */
+/** The connection closing while RETR is under way is the message's failure, not the mailbox's; other errors keep their code. */
+function interrupted(e: unknown): unknown {
+  return toApiError(e).code === 'CONNECTION_CLOSED' ? new BridgeError('MESSAGE_INTERRUPTED') : e;
+}
+
+/**
+ * GET /api/messages/:key/raw — the message bytes, streamed; never rendered in
+ * the app's origin. GET .../raw/outcome — why the last stream ended early
+ * (raw-outcome.ts explains why the browser must ask).
+ */
 export function rawRoute(app: FastifyInstance, registry: MailboxRegistry, store: MailStore): void {
+  const outcomes = new RawOutcomes();
+  app.get<{ Params: { key: string } }>(
+    '/api/messages/:key/raw/outcome',
+    { preHandler: app.requireSession },
+    async (req, reply): Promise<RawOutcome> => {
+      const key = MessageKey.safeParse(req.params.key);
+      if (!key.success) throw new BridgeError('BAD_REQUEST');
+      reply.header('cache-control', 'no-store');
+      return { error: outcomes.get(req.webSession!.account, key.data) };
+    },
+  );
   app.get<{ Params: { key: string }; Querystring: { download?: string } }>(
     '/api/messages/:key/raw',
     { preHandler: app.requireSession },
@@ -52,13 +73,15 @@ export function rawRoute(app: FastifyInstance, registry: MailboxRegistry, store:
         const subject = store.get(session.account, key.data)?.summary.subject ?? '';
         reply.header('content-disposition', attachmentDisposition(subject));
       }
+      const messageKey = key.data;
+      outcomes.started(session.account, messageKey);
       let first: IteratorResult<Uint8Array>;
       let it: AsyncIterator<Uint8Array>;
       try {
         const opened = await mailbox.openMessage(key.data);
         it = opened.body[Symbol.asyncIterator]();
         // Read the first chunk before any byte goes out, so a RETR failure is a clean HTTP error.
-        first = await it.next();
+        try { first = await it.next(); } catch (e) { throw interrupted(e); }
       } catch (e) {
         // A -ERR to RETR: the message left the server since the listing.
         if (e instanceof Pop3RemoteError && e.code === 'COMMAND_FAILED') {
@@ -78,7 +101,14 @@ export function rawRoute(app: FastifyInstance, registry: MailboxRegistry, store:
         try {
           if (!first.done) yield first.value;
           for (;;) {
-            const r = await it.next();
+            let r: IteratorResult<Uint8Array>;
+            try {
+              r = await it.next();
+            } catch (e) {
+              // Recorded before the stream errors (and Fastify destroys the response), so it is there when the browser asks.
+              outcomes.failed(session.account, messageKey, toApiError(interrupted(e)));
+              throw e;
+            }
             if (r.done) return;
             yield r.value;
           }

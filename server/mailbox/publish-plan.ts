@@ -15,6 +15,12 @@ import type { ListingEntry } from './keys.ts';
 export const BATCH = 500;
 /** The first batch of a listing: what fills the first screen. */
 export const FIRST_BATCH = 50;
+/**
+ * A summary waits at most this long for its batch to fill. A server that
+ * crawls (or a mailbox smaller than a batch) still paints each row soon
+ * after its header arrives, instead of when the batch or the listing ends.
+ */
+export const FLUSH_WAIT_MS = 250;
 /** Reconcile by Message-ID and size when more than this share of the listing is unknown. */
 export const MIGRATION_SHARE = 0.5;
 
@@ -44,6 +50,16 @@ export interface PublishPlan {
 /** A batch is full at this many items; the first of a listing is small so the first rows paint early. */
 export function batchLimit(alreadySent: number): number {
   return alreadySent === 0 ? FIRST_BATCH : BATCH;
+}
+
+/**
+ * What the driver does once a summary joins the `pending` unsent ones, after
+ * `alreadySent`: send the batch now (it is full), or make sure the flush
+ * timer (FLUSH_WAIT_MS, the driver's) runs. Nothing pending: nothing to do.
+ */
+export function flushStep(pending: number, alreadySent: number): 'send' | 'wait' | 'none' {
+  if (pending === 0) return 'none';
+  return pending >= batchLimit(alreadySent) ? 'send' : 'wait';
 }
 
 const migrationKey = (messageId: string, size: number): string => `${messageId}\0${size}`;

@@ -3,7 +3,9 @@ import type { MailStore, MessageRow } from '../store/store.ts';
 import type { ListingEntry } from './keys.ts';
 import { fetchHeaders, type Listing } from './listing.ts';
 import type { MailboxClient } from './mailbox-client.ts';
-import { batchLimit, expireNotices, fetchedRow, newMailCount, planPublish, type MailboxView } from './publish-plan.ts';
+import {
+  expireNotices, fetchedRow, FLUSH_WAIT_MS, flushStep, newMailCount, planPublish, type MailboxView,
+} from './publish-plan.ts';
 import { summarize } from './summary.ts';
 
 export interface PublishTarget {
@@ -15,7 +17,10 @@ export interface PublishTarget {
 /**
  * Sends a fresh listing to every tab: cached summaries first, then the new
  * ones as TOP returns them. Every missing header goes out in one pipelined
- * stream (no round trip per batch). Returns the new view.
+ * stream (no round trip per batch); a batch goes out when full or
+ * FLUSH_WAIT_MS after its first summary, whichever comes first. Returns the
+ * new view. On failure, the summaries that did arrive are sent and cached
+ * (the next listing starts from them) before the error goes up.
  */
 export async function publishListing(
   client: MailboxClient, listing: Listing, previous: MailboxView | null, { account, store, emit }: PublishTarget,
@@ -33,7 +38,10 @@ export async function publishListing(
   let items: Summary[] = [];
   let loaded = plan.cachedCount;
   let reconciled = 0;
+  let timer: NodeJS.Timeout | undefined;
   const flush = (): void => {
+    clearTimeout(timer);
+    timer = undefined;
     if (items.length === 0) return;
     loaded += items.length;
     emit({ type: 'summaries', items });
@@ -46,7 +54,9 @@ export async function publishListing(
     if (fetched.reconciled) reconciled++;
     rows.push(fetched.row);
     items.push(fetched.item);
-    if (items.length >= batchLimit(loaded)) flush();
+    const step = flushStep(items.length, loaded);
+    if (step === 'send') flush();
+    else if (step === 'wait' && !timer) timer = setTimeout(flush, FLUSH_WAIT_MS);
   };
   const byMsg = new Map(plan.missing.map((e) => [e.msg, e]));
   const toFetch: number[] = [];
@@ -55,7 +65,13 @@ export async function publishListing(
     if (header) add(e, header);
     else toFetch.push(e.msg);
   }
-  await fetchHeaders(client, toFetch, (msg, header) => add(byMsg.get(msg)!, header));
+  try {
+    await fetchHeaders(client, toFetch, (msg, header) => add(byMsg.get(msg)!, header));
+  } catch (e) {
+    flush();
+    if (rows.length) store.put(account, rows);
+    throw e;
+  }
   flush();
   listing.headers.clear();
 

@@ -94,6 +94,8 @@ export class MailboxRegistry {
         refreshIntervalMs: this.config.refreshIntervalSeconds * 1000,
         minRefreshIntervalMs: this.config.minRefreshIntervalSeconds * 1000,
         deleteGraceMs: this.config.deleteGraceSeconds * 1000,
+        serverLabel: this.server(serverId)?.label ?? serverId,
+        listingTimeoutMs: this.config.listingTimeoutSeconds * 1000,
       }, credentials);
       session.adopt(client, release);
       this.mailboxes.set(account, { session, users: 1 });

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { ServerEvent } from '../../shared/api/index.ts';
-import { toApiError } from '../errors.ts';
+import { BridgeError, toApiError } from '../errors.ts';
 import type { MailStore } from '../store/store.ts';
 import { ConnectionLease, type OpenConnection } from './connection-lease.ts';
 import { Deletes } from './deletes.ts';
@@ -14,6 +14,8 @@ import { openRawMessage, type RawMessage } from './raw-message.ts';
 import { markSeen } from './seen-flags.ts';
 import { SyncRequests, type Listener } from './sync-requests.ts';
 
+const DEFAULT_LISTING_TIMEOUT_MS = 300_000;
+
 export interface MailboxOptions {
   account: string;
   serverId: string;
@@ -25,6 +27,10 @@ export interface MailboxOptions {
   /** A refresh logs in again at most this often (a refresh flood is not a login storm at the provider). */
   minRefreshIntervalMs: number;
   deleteGraceMs: number;
+  /** The server's label, named in errors that blame it (default: its id). */
+  serverLabel?: string;
+  /** A listing (LIST, UIDL and every header) that takes longer fails with SERVER_TOO_SLOW (default 5 min). */
+  listingTimeoutMs?: number;
   log: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
   now?: () => number;
 }
@@ -146,6 +152,11 @@ export class MailboxSession {
     const open = await this.lease.connect(this.credentials);
     if (open.listing) return open;
     this.emit({ type: 'syncProgress', phase: 'listing', loaded: 0, total: 0 });
+    // Each command has its own timeout, but a server that sends a few octets a second never trips it:
+    // the whole listing has a limit too. Dropping the connection ends the commands in flight.
+    const limitMs = this.options.listingTimeoutMs ?? DEFAULT_LISTING_TIMEOUT_MS;
+    let tooSlow = false;
+    const timer = setTimeout(() => { tooSlow = true; this.lease.drop(open); }, limitMs);
     try {
       const listing = await buildListing(open.client);
       open.listing = listing;
@@ -155,7 +166,12 @@ export class MailboxSession {
       this.deletes.prune(listing.entries);
     } catch (e) {
       this.lease.drop(open);
-      throw e;
+      if (!tooSlow) throw e;
+      throw new BridgeError('SERVER_TOO_SLOW', {
+        serverLabel: this.options.serverLabel ?? this.options.serverId, limit: Math.round(limitMs / 1000),
+      });
+    } finally {
+      clearTimeout(timer);
     }
     return open;
   }

@@ -37,6 +37,10 @@ export const ErrorCode = z.enum([
   'NOT_SUPPORTED',
   /** The POP3 server answered -ERR to a command. */
   'COMMAND_FAILED',
+  /** The POP3 connection closed while RETR was sending the message: the bytes already sent are incomplete. */
+  'MESSAGE_INTERRUPTED',
+  /** The listing took longer than the configured limit (`limit`, seconds); `serverLabel` names the server. */
+  'SERVER_TOO_SLOW',
   // --- the API ---
   /** The frame or request body is not valid JSON or does not match the schema. */
   'BAD_REQUEST',
@@ -79,7 +83,9 @@ export const ApiError = z.strictObject({
   retryAfterSeconds: z.number().int().nonnegative().optional(),
   /** The POP3 server's own words after -ERR, when it gave any: shown as its, never parsed. */
   serverText: z.string().max(512).optional(),
-  /** The limit that was exceeded (FRAME_TOO_LARGE: octets of a frame; TOO_LARGE: octets of a message). */
+  /** The limit that was exceeded (FRAME_TOO_LARGE: octets of a frame; TOO_LARGE: octets of a message; SERVER_TOO_SLOW: seconds). */
   limit: z.number().int().nonnegative().optional(),
+  /** The configured label of the mail server at fault (SERVER_TOO_SLOW), so the person knows which one. */
+  serverLabel: z.string().max(100).optional(),
 });
 export type ApiError = z.infer<typeof ApiError>;

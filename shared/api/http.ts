@@ -28,6 +28,13 @@ export type SessionInfo = z.infer<typeof SessionInfo>;
 export const HttpErrorBody = z.strictObject({ error: ApiError });
 export type HttpErrorBody = z.infer<typeof HttpErrorBody>;
 
+/**
+ * GET /api/messages/:key/raw/outcome: why the last raw stream of this message
+ * ended early (the error that cut it), or null when none did.
+ */
+export const RawOutcome = z.strictObject({ error: ApiError.nullable() });
+export type RawOutcome = z.infer<typeof RawOutcome>;
+
 /** GET /api/health */
 export const Health = z.strictObject({ status: z.literal('ok') });
 export type Health = z.infer<typeof Health>;

@@ -20,6 +20,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ MIN_REFRESH_INTERVAL_SECONDS: 'soon' })).toThrow(/^MIN_REFRESH_INTERVAL_SECONDS:/);
   });
 
+  test('a listing may take 300 s by default; LISTING_TIMEOUT_SECONDS changes it, and 0 is refused', () => {
+    expect(loadConfig({}).listingTimeoutSeconds).toBe(300);
+    expect(loadConfig({ LISTING_TIMEOUT_SECONDS: '30' }).listingTimeoutSeconds).toBe(30);
+    expect(() => loadConfig({ LISTING_TIMEOUT_SECONDS: '0' })).toThrow(/^listingTimeoutSeconds:/);
+  });
+
   test('one server from environment variables alone', () => {
     const ca = file('ca.pem', '-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n');
     const c = loadConfig({ POP3_HOST: 'mail.example.org', POP3_SECURITY: 'starttls', POP3_CA_FILE: ca, HOST: '0.0.0.0', PORT: '9000', DATA_DIR: '/var/lib/pb' });

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { assignKeys, type ListingEntry } from '../../server/mailbox/keys.ts';
 import {
-  BATCH, FIRST_BATCH, fetchedRow, newMailCount, planPublish, replayEvents, type MailboxView,
+  BATCH, FIRST_BATCH, fetchedRow, flushStep, newMailCount, planPublish, replayEvents, type MailboxView,
 } from '../../server/mailbox/publish-plan.ts';
 import type { StoredMessage } from '../../server/store/store.ts';
 
@@ -46,6 +46,22 @@ describe('publish plan: what comes from the cache, what needs a header', () => {
     const items = Array.from({ length: cached }, (_, i): [string, number] => [`m${i}`, 10]);
     const plan = planPublish(listing(...items), stored(...items.map(([k, s]) => row(k, s))), null);
     expect(plan.cachedBatches.map((b) => b.length)).toEqual(sizes);
+  });
+});
+
+describe('publish plan: when a batch of fetched summaries goes out', () => {
+  test.each([
+    { pending: 0, sent: 0, step: 'none' },
+    // A mailbox smaller than the first batch, or a slow server: the driver's timer sends it.
+    { pending: 1, sent: 0, step: 'wait' },
+    { pending: FIRST_BATCH - 1, sent: 0, step: 'wait' },
+    { pending: FIRST_BATCH, sent: 0, step: 'send' },
+    // After the first screen, batches are large.
+    { pending: FIRST_BATCH, sent: FIRST_BATCH, step: 'wait' },
+    { pending: BATCH, sent: FIRST_BATCH, step: 'send' },
+    { pending: 1, sent: 10_000, step: 'wait' },
+  ])('$pending pending after $sent sent: $step', ({ pending, sent, step }) => {
+    expect(flushStep(pending, sent)).toBe(step);
   });
 });
 

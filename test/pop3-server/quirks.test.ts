@@ -4,7 +4,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startPop3Server, type Pop3Server, type Pop3ServerOptions } from '../../server/pop3-server/index.ts';
 import {
-  barePlus, combine, dribble, dropAfterQuitBeforeReply, dropBeforeUpdate, dropMidRetr, duplicateUids,
+  barePlus, combine, crawlingTop, dribble, dropAfterQuitBeforeReply, dropBeforeUpdate, dropMidRetr, duplicateUids,
   expireZero, inUse, loginDelay, lowercaseOk, noCapa, noGreeting, noTop, noUidl, overlongLine,
   silentAfterCommand, slowGreeting, stlsMissing, sysTemp, tabbedListings,
 } from '../fixtures/quirks.ts';
@@ -78,6 +78,18 @@ describe('greeting quirks', () => {
     const greeting = await c.line();
     expect(greeting).toMatch(/^\+OK Popbridge POP3 server ready <.+>$/);
     expect(pieces).toBeGreaterThan(5);
+  });
+
+  it('crawlingTop: login is prompt, TOP crawls in small pieces, and arrives intact', async () => {
+    const c = await login(await start(crawlingTop(20, 4)));
+    let pieces = 0;
+    c.socket.on('data', () => pieces++);
+    const started = Date.now();
+    expect(await c.command('TOP 1 0')).toBe('+OK Top of message follows');
+    expect(await c.dataLines()).toEqual(['From: ann@example.test', 'Subject: One', '']);
+    // 41 octets of header and 3 of terminator, 4 at a time, 20 ms apart.
+    expect(pieces).toBeGreaterThan(8);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(180);
   });
 
   it('overlongLine: 100 000 octets with no line end', async () => {

@@ -17,6 +17,13 @@ describe('the web app words every error from its code and facts', () => {
       .toBe('Wrong username or password. Check them and sign in again. The mail server said: “[AUTH] Password expired”');
   });
 
+  test('a slow server is named, with the limit it passed; a cut-off message blames the mail server', () => {
+    expect(errorText(AppError.from({ code: 'SERVER_TOO_SLOW', serverLabel: 'Example Mail', limit: 300 })))
+      .toBe('The mail server “Example Mail” is answering too slowly (the list took more than 5 min); the list shows what arrived. Try Refresh later.');
+    expect(errorText(AppError.from({ code: 'SERVER_TOO_SLOW', serverLabel: 'Example Mail', limit: 30 }))).toContain('more than 30 s');
+    expect(errorText({ code: 'MESSAGE_INTERRUPTED' })).toBe('The mail server closed the connection while sending this message; try again.');
+  });
+
   test('mailbox notices are worded here too, from their facts', () => {
     expect(noticeText({ type: 'mailboxNotice', notice: 'EXPIRE_DAYS', days: 30 })).toContain('after 30 days');
     expect(noticeText({ type: 'mailboxNotice', notice: 'LOGIN_DELAY', seconds: 600 })).toContain('every 10 min');

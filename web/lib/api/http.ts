@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import {
   HttpErrorBody,
   PublicConfig,
+  RawOutcome,
   SessionInfo,
   type SignInRequest,
 } from '../../../shared/api/index.ts';
@@ -56,5 +57,26 @@ export function rawUrl(key: string, download = false): string {
 }
 
 export async function fetchRaw(key: string): Promise<ArrayBuffer> {
-  return (await call(rawUrl(key))).arrayBuffer();
+  const res = await call(rawUrl(key));
+  try {
+    return await res.arrayBuffer();
+  } catch (err) {
+    throw await cutShort(key, err);
+  }
+}
+
+/**
+ * The bridge answered, then the body broke off. Only the bridge knows whether
+ * the mail server dropped the RETR (server/http/raw-outcome.ts); when it
+ * cannot be asked either, the bridge itself is out of reach.
+ */
+async function cutShort(key: string, err: unknown): Promise<AppError> {
+  const detail = err instanceof Error ? err.message : String(err);
+  try {
+    const outcome = await json(await call(`${rawUrl(key)}/outcome`), RawOutcome);
+    if (outcome.error) return AppError.from(outcome.error);
+  } catch {
+    // Not reachable now: the network error below is the truth.
+  }
+  return new AppError('NETWORK', detail);
 }

@@ -22,6 +22,8 @@ const TEXT: Record<ErrorCode | ClientErrorCode, string> = {
   TOO_LARGE: 'This message is too large to open here. Download it instead.',
   NOT_SUPPORTED: 'The mail server does not support this action.',
   COMMAND_FAILED: 'The mail server refused the request. Press Refresh and try again.',
+  MESSAGE_INTERRUPTED: 'The mail server closed the connection while sending this message; try again.',
+  SERVER_TOO_SLOW: 'The mail server is answering too slowly; the list shows what arrived. Try Refresh later.',
   BAD_REQUEST: 'The request was not understood. Reload the page and try again.',
   NOT_FOUND: 'That was not found. Press Refresh to update the list.',
   UNAUTHORIZED: 'You are signed out. Sign in again.',
@@ -43,8 +45,12 @@ const TEXT: Record<ErrorCode | ClientErrorCode, string> = {
 
 /** The error's text, with the facts the server sent: how long to wait, the limit, the mail server's own words. */
 export function errorText(error: { code: AppError['code']; facts?: ErrorFacts }): string {
-  const { retryAfterSeconds, limit, serverText } = error.facts ?? {};
+  const { retryAfterSeconds, limit, serverText, serverLabel } = error.facts ?? {};
   let text = TEXT[error.code];
+  if (serverLabel && error.code === 'SERVER_TOO_SLOW') {
+    const took = limit ? ` (the list took more than ${limit < 120 ? `${limit} s` : `${minutes(limit)} min`})` : '';
+    text = `The mail server “${serverLabel}” is answering too slowly${took}; the list shows what arrived. Try Refresh later.`;
+  }
   if (retryAfterSeconds && (error.code === 'RATE_LIMITED' || error.code === 'LOGIN_DELAY')) {
     text += ` (about ${minutes(retryAfterSeconds)} min)`;
   }

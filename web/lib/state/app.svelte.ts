@@ -148,7 +148,8 @@ export class AppState {
         this.#leave({ kind: 'error', text: errorText({ code: 'SESSION_EXPIRED' }) });
         break;
       case 'syncFailed':
-        this.#error(AppError.from(event.error), 'The mailbox could not be loaded.');
+        // A listing cut off for slowness keeps the rows that arrived; the mailbox did load, in part.
+        this.#error(AppError.from(event.error), event.error.code === 'SERVER_TOO_SLOW' ? undefined : 'The mailbox could not be loaded.');
         break;
       case 'deletionCommitted':
         if (this.notice?.undoKeys?.some((k) => event.keys.includes(k))) {
