@@ -11,7 +11,7 @@ import { spawnGroup } from '../test/support/process-group.ts';
  * built by bench/run.ts) in a child process, so its
  * memory can be read from /proc, and a client that does what the browser
  * does: POST /api/session, a WebSocket at /api/ws, `sync`, every frame
- * checked against the zod contract, and GET /api/messages/:key/raw.
+ * checked against the zod contract, and GET /api/accounts/:account/messages/:key/raw.
  */
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -89,6 +89,7 @@ export interface SyncTiming {
 /** One browser: a cookie and one tab. */
 export class BenchBrowser {
   private cookie = '';
+  private account = '';
   private ws: WebSocket | null = null;
   private listeners = new Set<(m: ServerMessage) => void>();
   private seq = 0;
@@ -103,6 +104,7 @@ export class BenchBrowser {
     const body = await res.text();
     if (res.status !== 200) throw new Error(`BENCH_SIGN_IN: ${res.status} ${body}`);
     this.cookie = res.headers.get('set-cookie')!.split(';')[0]!;
+    this.account = (JSON.parse(body) as { account: string }).account;
   }
 
   async signOut(): Promise<void> {
@@ -163,7 +165,7 @@ export class BenchBrowser {
 
   /** Open a message as the browser does: GET the raw bytes, all of them. Returns the byte count. */
   async raw(key: string): Promise<number> {
-    const res = await fetch(`${this.base}/api/messages/${encodeURIComponent(key)}/raw`, { headers: { cookie: this.cookie } });
+    const res = await fetch(`${this.base}/api/accounts/${this.account}/messages/${encodeURIComponent(key)}/raw`, { headers: { cookie: this.cookie } });
     if (res.status !== 200 || !res.body) throw new Error(`BENCH_RAW: ${res.status} ${await res.text()}`);
     let bytes = 0;
     for await (const chunk of res.body) bytes += (chunk as Uint8Array).length;

@@ -15,7 +15,7 @@ const OUTCOME_TTL_MS = 5 * 60_000;
  * bridge. A size header cannot settle it (a POP3 server's octet counts are
  * not exact, RFC 1939 section 11), and HTTP trailers are not readable by
  * fetch. So the bridge records the failure before it cuts the stream, and
- * the browser asks here (GET /api/messages/:key/raw/outcome): an answer
+ * the browser asks here (GET /api/accounts/:account/messages/:key/raw/outcome): an answer
  * naming an error blames the mail server; no answer at all means the bridge
  * itself cannot be reached.
  */

@@ -4,6 +4,8 @@ import { MessageKey, type RawOutcome } from '../../shared/api/index.ts';
 import { Pop3RemoteError } from '../../shared/pop3/index.ts';
 import { BridgeError, toApiError } from '../errors.ts';
 import type { MailboxRegistry } from '../mailbox/registry.ts';
+import { accountTag } from '../sessions/account-tag.ts';
+import type { WebSession } from '../sessions/web-sessions.ts';
 import type { MailStore } from '../store/store.ts';
 import { RawOutcomes } from './raw-outcome.ts';
 
@@ -35,30 +37,38 @@ function interrupted(e: unknown): unknown {
   return toApiError(e).code === 'CONNECTION_CLOSED' ? new BridgeError('MESSAGE_INTERRUPTED') : e;
 }
 
+interface MessageParams { account: string; key: string }
+
+/** The session's account and the message key a URL names; another account's URL is not found. */
+function target(session: WebSession, params: MessageParams): string {
+  if (params.account !== accountTag(session.account)) throw new BridgeError('NOT_FOUND');
+  const key = MessageKey.safeParse(params.key);
+  if (!key.success) throw new BridgeError('BAD_REQUEST');
+  return key.data;
+}
+
 /**
- * GET /api/messages/:key/raw — the message bytes, streamed; never rendered in
+ * GET /api/accounts/:account/messages/:key/raw — the message bytes, streamed; never rendered in
  * the app's origin. GET .../raw/outcome — why the last stream ended early
  * (raw-outcome.ts explains why the browser must ask).
  */
 export function rawRoute(app: FastifyInstance, registry: MailboxRegistry, store: MailStore): void {
   const outcomes = new RawOutcomes();
-  app.get<{ Params: { key: string } }>(
-    '/api/messages/:key/raw/outcome',
+  app.get<{ Params: MessageParams }>(
+    '/api/accounts/:account/messages/:key/raw/outcome',
     { preHandler: app.requireSession },
     async (req, reply): Promise<RawOutcome> => {
-      const key = MessageKey.safeParse(req.params.key);
-      if (!key.success) throw new BridgeError('BAD_REQUEST');
+      const key = target(req.webSession!, req.params);
       reply.header('cache-control', 'no-store');
-      return { error: outcomes.get(req.webSession!.account, key.data) };
+      return { error: outcomes.get(req.webSession!.account, key) };
     },
   );
-  app.get<{ Params: { key: string }; Querystring: { download?: string } }>(
-    '/api/messages/:key/raw',
+  app.get<{ Params: MessageParams; Querystring: { download?: string } }>(
+    '/api/accounts/:account/messages/:key/raw',
     { preHandler: app.requireSession },
     async (req, reply) => {
       const session = req.webSession!;
-      const key = MessageKey.safeParse(req.params.key);
-      if (!key.success) throw new BridgeError('BAD_REQUEST');
+      const messageKey = target(session, req.params);
       const mailbox = registry.get(session.account);
       if (!mailbox) throw new BridgeError('SESSION_EXPIRED');
       const download = req.query.download === '1';
@@ -70,15 +80,14 @@ export function rawRoute(app: FastifyInstance, registry: MailboxRegistry, store:
       reply.header('cache-control', 'no-store');
       reply.header('vary', 'Cookie');
       if (download) {
-        const subject = store.get(session.account, key.data)?.summary.subject ?? '';
+        const subject = store.get(session.account, messageKey)?.summary.subject ?? '';
         reply.header('content-disposition', attachmentDisposition(subject));
       }
-      const messageKey = key.data;
       outcomes.started(session.account, messageKey);
       let first: IteratorResult<Uint8Array>;
       let it: AsyncIterator<Uint8Array>;
       try {
-        const opened = await mailbox.openMessage(key.data);
+        const opened = await mailbox.openMessage(messageKey);
         it = opened.body[Symbol.asyncIterator]();
         // Read the first chunk before any byte goes out, so a RETR failure is a clean HTTP error.
         try { first = await it.next(); } catch (e) { throw interrupted(e); }

@@ -5,6 +5,7 @@ import { RateLimiter, userKey } from '../sessions/rate-limit.ts';
 import type { Config } from '../config.ts';
 import { BridgeError, toApiError } from '../errors.ts';
 import { accountId, type MailboxRegistry } from '../mailbox/registry.ts';
+import { accountTag } from '../sessions/account-tag.ts';
 import { cookieName } from './session-cookie.ts';
 
 /** GET /api/config, /api/health; sign-in and sign-out at /api/session. */
@@ -22,7 +23,7 @@ export function sessionRoutes(app: FastifyInstance, config: Config, registry: Ma
   app.get('/api/session', async (req) => {
     const s = req.webSession;
     if (!s) throw new BridgeError('UNAUTHORIZED');
-    return { username: s.username, serverId: s.serverId };
+    return { username: s.username, serverId: s.serverId, account: accountTag(s.account) };
   });
 
   app.post('/api/session', { bodyLimit: 8 * 1024 }, async (req, reply) => {
@@ -62,7 +63,7 @@ export function sessionRoutes(app: FastifyInstance, config: Config, registry: Ma
       path: '/', httpOnly: true, sameSite: 'strict', secure: req.protocol === 'https',
       maxAge: config.sessionLifetimeSeconds,
     });
-    return { username, serverId };
+    return { username, serverId, account: accountTag(account) };
   });
 
   app.delete('/api/session', async (req, reply) => {

@@ -21,6 +21,8 @@ export type SignInRequest = z.infer<typeof SignInRequest>;
 export const SessionInfo = z.strictObject({
   username: z.string(),
   serverId: z.string(),
+  /** The account's opaque tag in message URLs (/api/accounts/:account/messages/:key/raw). */
+  account: z.string(),
 });
 export type SessionInfo = z.infer<typeof SessionInfo>;
 

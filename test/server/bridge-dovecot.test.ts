@@ -51,7 +51,7 @@ describe('bridge against Dovecot: sign in, list, open, mark seen, delete, refres
     const files = await dovecot.messageFiles(USER.username);
     const key500 = listing.keys[COUNT - 500]!;
     expect(listing.summaries.get(key500).subject).toBe('Message 500');
-    const raw = await browser.http('GET', `/api/messages/${key500}/raw`);
+    const raw = await browser.http('GET', browser.rawPath(key500));
     expect(raw.status).toBe(200);
     expect(Buffer.from(raw.bytes).equals(files[499]!.bytes)).toBe(true);
     expect(raw.headers.get('content-type')).toBe('message/rfc822');
@@ -102,7 +102,7 @@ describe('bridge against Dovecot: sign in, list, open, mark seen, delete, refres
     expect(out.status).toBe(204);
     await tab.next('sessionExpired');
     await tab2.next('sessionExpired');
-    const again = await browser.http('GET', `/api/messages/${key500}/raw`);
+    const again = await browser.http('GET', browser.rawPath(key500));
     expect(again.status).toBe(401);
     await expect(browser.tab()).rejects.toMatchObject({ status: 401 });
   }, 180_000);

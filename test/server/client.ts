@@ -28,8 +28,18 @@ export class TestBrowser {
     return { status: res.status, headers: res.headers, json, bytes };
   }
 
-  signIn(serverId: string, username: string, password: string) {
-    return this.http('POST', '/api/session', { serverId, username, password });
+  /** The signed-in account's tag, from the sign-in reply: message URLs name it. */
+  account = '';
+
+  async signIn(serverId: string, username: string, password: string) {
+    const res = await this.http('POST', '/api/session', { serverId, username, password });
+    if (res.status === 200) this.account = res.json.account;
+    return res;
+  }
+
+  /** GET path of a message's bytes in this browser's account. */
+  rawPath(key: string, suffix = ''): string {
+    return `/api/accounts/${this.account}/messages/${key}/raw${suffix}`;
   }
 
   async tab(origin = this.base): Promise<Tab> {

@@ -69,7 +69,7 @@ describe('one error handler answers every HTTP error', () => {
     const cases = [
       [await a.inject({ method: 'GET', url: '/api/nothing' }), 404, 'NOT_FOUND'],
       [await a.inject({ method: 'GET', url: '/api/session' }), 401, 'UNAUTHORIZED'],
-      [await a.inject({ method: 'GET', url: '/api/messages/uYQ/raw' }), 401, 'UNAUTHORIZED'],
+      [await a.inject({ method: 'GET', url: '/api/accounts/x/messages/uYQ/raw' }), 401, 'UNAUTHORIZED'],
       [await a.inject({ method: 'POST', url: '/api/session', payload: { serverId: 's0' } }), 400, 'BAD_REQUEST'],
       [await a.inject({ method: 'POST', url: '/api/session', payload: { serverId: 'zz', username: 'a', password: 'b' } }), 404, 'NOT_FOUND'],
       [await a.inject({ method: 'POST', url: '/api/session', headers: { 'content-type': 'application/json' }, payload: '{not json' }), 400, 'BAD_REQUEST'],

@@ -54,12 +54,16 @@ describe('personal responses are never cached', () => {
     const bob = await signedInKeys(b, BOB);
     // Both maildrops use the same unique-ids, so the keys are the same: only the session tells them apart.
     expect(alice.keys).toEqual(bob.keys);
-    const a = await alice.browser.http('GET', `/api/messages/${alice.keys[0]}/raw`);
-    const o = await bob.browser.http('GET', `/api/messages/${bob.keys[0]}/raw`);
+    const a = await alice.browser.http('GET', alice.browser.rawPath(alice.keys[0]!));
+    const o = await bob.browser.http('GET', bob.browser.rawPath(bob.keys[0]!));
     expect(Buffer.from(a.bytes).toString()).toContain('for alice');
     expect(Buffer.from(o.bytes).toString()).toContain('for bob');
+    // Keys are scoped by account in every URL: the two never share one, and one account's URL is not found in the other.
+    expect(alice.browser.rawPath(alice.keys[0]!)).not.toBe(bob.browser.rawPath(bob.keys[0]!));
+    const crossed = await alice.browser.http('GET', bob.browser.rawPath(bob.keys[0]!));
+    expect([crossed.status, crossed.json.error.code]).toEqual([404, 'NOT_FOUND']);
     for (const res of [a, o, await alice.browser.http('GET', '/api/session'), await alice.browser.http('GET', '/api/config'),
-      await alice.browser.http('GET', '/api/messages/uZZZZ/raw'), await new TestBrowser(b.url).http('GET', '/api/session')]) {
+      await alice.browser.http('GET', alice.browser.rawPath('uZZZZ')), await new TestBrowser(b.url).http('GET', '/api/session')]) {
       expect(res.headers.get('cache-control')).toBe('no-store');
     }
   });
@@ -71,15 +75,15 @@ describe('personal responses are never cached', () => {
     cleanup.push(() => browser.close());
     const page = await browser.newPage();
     await page.goto(b.url + '/api/health');
-    const raw = `/api/messages/${keys[0]}/raw`;
-    const result = await page.evaluate(async ({ raw, user }) => {
+    const result = await page.evaluate(async ({ key, user }) => {
       const signIn = await fetch('/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ serverId: 's0', ...user }) });
+      const raw = `/api/accounts/${(await signIn.json()).account}/messages/${key}/raw`;
       const before = await fetch(raw);
       const beforeText = await before.text();
       await fetch('/api/session', { method: 'DELETE' });
       const after = await fetch(raw);
       return { signIn: signIn.status, before: before.status, beforeText, after: after.status };
-    }, { raw, user: ALICE });
+    }, { key: keys[0]!, user: ALICE });
     expect(result.signIn).toBe(200);
     expect(result.before).toBe(200);
     expect(result.beforeText).toContain('for alice');

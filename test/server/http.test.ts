@@ -76,11 +76,11 @@ describe('HTTP API', () => {
     const subject = '=?utf-8?b?' + Buffer.from('Invoice\r\nSet-Cookie: x=1; "q"/../ü\u2028€').toString('base64') + '?=';
     const p = await pop3([{ bytes: `From: a@example.test\r\nSubject: ${subject}\r\n\r\nbody\r\n`, uid: 'a' }]);
     const { browser } = await bridgeFor([{ host: p.host, port: p.port }]);
-    expect((await browser.http('GET', '/api/messages/uYQ/raw')).status).toBe(401);
+    expect((await browser.http('GET', '/api/accounts/x/messages/uYQ/raw')).status).toBe(401);
     await browser.signIn('s0', USER.username, USER.password);
     const tab = await browser.tab();
     const { keys } = await tab.sync();
-    const res = await browser.http('GET', `/api/messages/${keys[0]}/raw?download=1`);
+    const res = await browser.http('GET', browser.rawPath(keys[0]!, '?download=1'));
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/octet-stream');
     expect(res.headers.get('content-security-policy')).toBe('sandbox');
@@ -88,9 +88,9 @@ describe('HTTP API', () => {
     const cd = res.headers.get('content-disposition')!;
     expect(cd).toMatch(/^attachment; filename="[^"]*\.eml"; filename\*=UTF-8''[A-Za-z0-9%._~!-]+$/);
     expect(decodeURIComponent(cd.split("UTF-8''")[1]!)).toBe('InvoiceSet-Cookie: x=1; _q__.._ü€.eml');
-    const gone = await browser.http('GET', '/api/messages/uZZZZ/raw');
+    const gone = await browser.http('GET', browser.rawPath('uZZZZ'));
     expect([gone.status, gone.json.error.code]).toEqual([404, 'MESSAGE_GONE']);
-    const malformed = await browser.http('GET', '/api/messages/a%0D%0Ab/raw');
+    const malformed = await browser.http('GET', browser.rawPath('a%0D%0Ab'));
     expect(malformed.status).toBe(400);
     await tab.close();
   });

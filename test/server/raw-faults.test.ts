@@ -13,14 +13,14 @@ describe('raw message faults', () => {
     }));
     const { browser, tab, listing: { keys } } = await signIn();
 
-    const whole = await browser.http('GET', `/api/messages/${keys[1]}/raw`).then((r) => r.bytes.length, () => -1);
+    const whole = await browser.http('GET', browser.rawPath(keys[1]!)).then((r) => r.bytes.length, () => -1);
     expect(whole).toBeLessThan(big.length); // truncated or aborted, never passed off as complete
     // The browser learns from the bridge that the mail server broke the stream, not the network.
-    const outcome = await browser.http('GET', `/api/messages/${keys[1]}/raw/outcome`);
+    const outcome = await browser.http('GET', browser.rawPath(keys[1]!, '/outcome'));
     expect(outcome.status).toBe(200);
     expect(outcome.json).toEqual({ error: { code: 'MESSAGE_INTERRUPTED' } });
     // A message not opened has nothing to report.
-    expect((await browser.http('GET', `/api/messages/${keys[0]}/raw/outcome`)).json).toEqual({ error: null });
+    expect((await browser.http('GET', browser.rawPath(keys[0]!, '/outcome'))).json).toEqual({ error: null });
     // The mailbox lock was released: a refresh (which needs it) completes with a new connection.
     const again = await tab.sync(true);
     expect(again.keys).toEqual(keys);

@@ -12,7 +12,7 @@ function brokenBody(): Response {
 const json = (value: unknown) => new Response(JSON.stringify(value), { status: 200, headers: { 'content-type': 'application/json' } });
 
 async function failure(): Promise<AppError> {
-  const err = await fetchRaw('uKEY').then(() => null, (e: unknown) => e);
+  const err = await fetchRaw('acct', 'uKEY').then(() => null, (e: unknown) => e);
   expect(err).toBeInstanceOf(AppError);
   return err as AppError;
 }
@@ -27,7 +27,7 @@ describe('a message read that fails names who failed', () => {
       return url.endsWith('/outcome') ? json({ error: { code: 'MESSAGE_INTERRUPTED' } }) : brokenBody();
     });
     expect((await failure()).code).toBe('MESSAGE_INTERRUPTED');
-    expect(calls).toEqual(['/api/messages/uKEY/raw', '/api/messages/uKEY/raw/outcome']);
+    expect(calls).toEqual(['/api/accounts/acct/messages/uKEY/raw', '/api/accounts/acct/messages/uKEY/raw/outcome']);
   });
 
   test('the body breaks and the bridge cannot be asked: NETWORK', async () => {

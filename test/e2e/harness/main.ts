@@ -1,7 +1,7 @@
 /// <reference types="vite/client" />
 // Mounts the real message view alone, for browser tests that need no POP3
 // server: the page opens the message named in the URL hash through the same
-// GET /api/messages/:key/raw path the app uses.
+// GET /api/accounts/:account/messages/:key/raw path the app uses.
 import { mount } from 'svelte';
 import MessageView from '../../../web/components/MessageView.svelte';
 import { MessageState } from '../../../web/lib/state/message.svelte.ts';
@@ -13,4 +13,4 @@ mount(MessageView, {
   props: { message, onBack: () => message.close(), onDelete: () => {} },
 });
 const key = decodeURIComponent(location.hash.slice(1));
-if (key) void message.open(key);
+if (key) void message.open('harness', key);

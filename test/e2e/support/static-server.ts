@@ -20,13 +20,13 @@ export interface StaticServer {
 /**
  * Serves a built page with the app's real CSP, the message frame document as
  * the server does, and mail files as the raw message route does
- * (GET /api/messages/:key/raw), on a free loopback port.
+ * (GET /api/accounts/:account/messages/:key/raw), on a free loopback port.
  */
 export async function serveStatic(root: string, mail: (key: string) => string | null): Promise<StaticServer> {
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const path = decodeURIComponent(url.pathname);
-    const raw = /^\/api\/messages\/([^/]+)\/raw$/.exec(path);
+    const raw = /^\/api\/accounts\/[^/]+\/messages\/([^/]+)\/raw$/.exec(path);
     try {
       if (raw) {
         const file = mail(raw[1] ?? '');

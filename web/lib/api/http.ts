@@ -52,16 +52,18 @@ export async function signOut(): Promise<void> {
   await call('/api/session', { method: 'DELETE' });
 }
 
-export function rawUrl(key: string, download = false): string {
-  return `/api/messages/${encodeURIComponent(key)}/raw${download ? '?download=1' : ''}`;
+/** A message's bytes, under its account (SessionInfo.account): keys are unique only within one account. */
+export function rawUrl(account: string, key: string, download = false): string {
+  return `/api/accounts/${encodeURIComponent(account)}/messages/${encodeURIComponent(key)}/raw${download ? '?download=1' : ''}`;
 }
 
-export async function fetchRaw(key: string): Promise<ArrayBuffer> {
-  const res = await call(rawUrl(key));
+export async function fetchRaw(account: string, key: string): Promise<ArrayBuffer> {
+  const url = rawUrl(account, key);
+  const res = await call(url);
   try {
     return await res.arrayBuffer();
   } catch (err) {
-    throw await cutShort(key, err);
+    throw await cutShort(url, err);
   }
 }
 
@@ -70,10 +72,10 @@ export async function fetchRaw(key: string): Promise<ArrayBuffer> {
  * the mail server dropped the RETR (server/http/raw-outcome.ts); when it
  * cannot be asked either, the bridge itself is out of reach.
  */
-async function cutShort(key: string, err: unknown): Promise<AppError> {
+async function cutShort(url: string, err: unknown): Promise<AppError> {
   const detail = err instanceof Error ? err.message : String(err);
   try {
-    const outcome = await json(await call(`${rawUrl(key)}/outcome`), RawOutcome);
+    const outcome = await json(await call(`${url}/outcome`), RawOutcome);
     if (outcome.error) return AppError.from(outcome.error);
   } catch {
     // Not reachable now: the network error below is the truth.

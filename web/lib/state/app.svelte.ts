@@ -95,8 +95,9 @@ export class AppState {
   }
 
   openMessage(key: string): void {
+    if (!this.session) return;
     this.mailbox.activeKey = key;
-    void this.message.open(key);
+    void this.message.open(this.session.account, key);
     const row = this.mailbox.row(key);
     if (row && !row.seen) {
       this.mailbox.setSeen([key], true);

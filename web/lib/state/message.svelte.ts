@@ -17,7 +17,7 @@ export class MessageState {
 
   source = $derived(this.raw && this.showSource ? new TextDecoder('utf-8').decode(this.raw) : '');
 
-  async open(key: string): Promise<void> {
+  async open(account: string, key: string): Promise<void> {
     const generation = ++this.#generation;
     this.key = key;
     this.loading = true;
@@ -27,7 +27,7 @@ export class MessageState {
     this.allowRemote = false;
     this.showSource = false;
     try {
-      const raw = await fetchRaw(key);
+      const raw = await fetchRaw(account, key);
       if (generation !== this.#generation) return;
       this.raw = raw;
       // The worker takes ownership of what it is given; keep our own copy.
