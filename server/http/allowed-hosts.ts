@@ -18,13 +18,15 @@ async function allowedHosts(app: FastifyInstance, config: Config): Promise<void>
   const extra = config.allowedHosts.map((h) => h.toLowerCase());
   if (config.publicOrigin) extra.push(new URL(config.publicOrigin).host.toLowerCase());
   const allowed = new Set([...LOOPBACK, ...extra]);
+  // The Host header itself, never X-Forwarded-Host: a page on a rebound name can
+  // set that header (fetch allows it), and a trusted proxy passes it through.
   const ok = (req: FastifyRequest): boolean => {
-    const host = (req.host ?? '').toLowerCase();
+    const host = (req.headers.host ?? '').toLowerCase();
     return host !== '' && (allowed.has(host) || allowed.has(host.replace(/:\d+$/, '')));
   };
   app.addHook('onRequest', async (req) => {
     if (ok(req)) return;
-    req.log.info({ host: req.host }, 'request for a host name this app is not served under refused');
+    req.log.info({ host: req.headers.host }, 'request for a host name this app is not served under refused');
     throw new BridgeError('FORBIDDEN_HOST');
   });
 }

@@ -64,7 +64,7 @@ export function wsRoute(app: FastifyInstance, config: Config, registry: MailboxR
       if (socket.readyState !== socket.OPEN) return;
       if (socket.bufferedAmount > config.socketMaxBufferedBytes) {
         // A reader that does not read: drop it before its queue grows the server's memory.
-        socket.close(CLOSE_SLOW_READER, 'not reading');
+        socket.close(CLOSE_SLOW_READER, 'SLOW_READER');
         socket.terminate();
         return;
       }
@@ -75,7 +75,7 @@ export function wsRoute(app: FastifyInstance, config: Config, registry: MailboxR
     socket.on('message', (data, isBinary) => {
       if (!app.webSessions.get(session.id)) {
         send({ type: 'sessionExpired' });
-        socket.close(4001, 'session expired');
+        socket.close(4001, 'SESSION_EXPIRED');
         return;
       }
       const raw = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
@@ -90,7 +90,7 @@ export function wsRoute(app: FastifyInstance, config: Config, registry: MailboxR
     const unsubscribe = mailbox.subscribe(send);
     const onEnd = (): void => {
       send({ type: 'sessionExpired' });
-      socket.close(4001, 'session ended');
+      socket.close(4001, 'SESSION_EXPIRED');
     };
     session.onEnd.add(onEnd);
     socket.on('close', () => {

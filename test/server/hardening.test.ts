@@ -152,6 +152,14 @@ describe('Host header (DNS rebinding)', () => {
     expect((await get('')).status).toBe(403);
   });
 
+  test('HTTP behind a trusted proxy: a page on a rebound name cannot pass with its own X-Forwarded-Host', async () => {
+    const b = await bridge({ trustProxy: true, allowedHosts: ['mail.example.org'] });
+    const port = new URL(b.url).port;
+    // fetch() may set X-Forwarded-Host; the proxy passes it on with the real Host.
+    const res = await rawRequest(b.url, `GET /api/config HTTP/1.1\r\nHost: rebind.example:${port}\r\nX-Forwarded-Host: mail.example.org\r\nConnection: close\r\n`);
+    expect(res.status).toBe(403);
+  });
+
   test('WebSocket: a rebound name with a matching Origin cannot open a socket', async () => {
     const b = await bridge();
     const { browser } = await signedInKeys(b, ALICE);
