@@ -30,8 +30,15 @@ function textContent(this: MimeNodeView): string {
   return /^flowed$/i.test(params.format ?? '') ? unflow(text, /^yes$/i.test(params.delsp ?? '')) : text;
 }
 
+// These hooks replace postal-mime internals (package.json pins its exact
+// version for that reason); a release that renames them fails here, loudly,
+// instead of silently bringing U+FFFD back.
 const probe = new PostalMime() as unknown as { root: MimeNodeView };
-Object.getPrototypeOf(probe.root).getTextContent = textContent;
+const nodeProto = Object.getPrototypeOf(probe.root) as Partial<MimeNodeView>;
+for (const [where, name] of [[nodeProto, 'getTextContent'], [PostalMime.prototype, 'isInlineTextNode'], [PostalMime.prototype, 'collectAttachment']] as const) {
+  if (typeof (where as Record<string, unknown>)[name] !== 'function') throw new Error(`postal-mime has no ${name}: its text decoding hooks need updating`);
+}
+nodeProto.getTextContent = textContent;
 
 /** Parses with the text decoding above; returns the root node too, for structure notices. */
 export async function parseWithTree(raw: ArrayBuffer) {
