@@ -19,6 +19,8 @@ export function runCommand(file: string, args: string[], input?: string): Promis
       reject(new HarnessError('HARNESS_MISSING_DEPENDENCY', `cannot run ${file}: ${error.message}`)),
     );
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    // A command that exits without reading its input (openssl) must not fail the caller with EPIPE.
+    child.stdin.on('error', () => {});
     child.stdin.end(input ?? '');
   });
 }
