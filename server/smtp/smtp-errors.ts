@@ -77,6 +77,9 @@ export function toSendError(error: NodemailerError, progress: SubmitProgress): B
       return new BridgeError(UNREACHABLE.has(error.originalCode ?? '') ? 'SMTP_CONNECT_FAILED' : 'SMTP_CONNECTION_CLOSED');
     case 'EAUTH':
       return new BridgeError('SMTP_AUTH_FAILED', serverText(error));
+    // nodemailer's own check against the announced SIZE (submit.ts checks first).
+    case 'EMESSAGE':
+      return new BridgeError('SMTP_MESSAGE_TOO_LARGE', limit);
     case 'ECONNECTION':
     case 'EPROTOCOL':
       return new BridgeError('SMTP_CONNECTION_CLOSED', serverText(error));
