@@ -58,7 +58,7 @@ export function errorText(error: { code: AppError['code']; facts?: ErrorFacts })
   if (retryAfterSeconds && (error.code === 'RATE_LIMITED' || error.code === 'LOGIN_DELAY')) {
     text += ` (about ${minutes(retryAfterSeconds)} min)`;
   }
-  if (recipient) text += ` (${recipient})`;
+  if (recipient) text += ` Address: ${recipient}.`;
   if (limit !== undefined && (error.code === 'TOO_LARGE' || error.code === 'FRAME_TOO_LARGE' || error.code === 'SMTP_MESSAGE_TOO_LARGE')) {
     text += ` The limit is ${formatSize(limit)}.`;
   }
