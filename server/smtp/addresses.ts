@@ -18,8 +18,11 @@ const ADDRESS = /^(?:[^\s"@<>()\\,;:\x00-\x1f]+|"(?:[^"\\\r\n]|\\.)+")@(?:[^\s@<
 export function parseAddressList(field: string, text: string): Mailbox[] {
   if (text.trim() === '') return [];
   return addressparser(text, { flatten: true }).map((entry) => {
-    if (!ADDRESS.test(entry.address)) {
-      throw new BridgeError('INVALID_ADDRESS', { field, recipient: (entry.address || entry.name || text).slice(0, 998) });
+    // The parser is lenient: "bob@exa mple.org" becomes bob@exa named "mple.org". A name
+    // belongs with an address in angle brackets only; anything else is a typo to show.
+    const stray = entry.name !== '' && !text.includes(`<${entry.address}>`);
+    if (stray || !ADDRESS.test(entry.address)) {
+      throw new BridgeError('INVALID_ADDRESS', { field, recipient: (stray ? text : entry.address || entry.name || text).slice(0, 998) });
     }
     return { name: entry.name, address: entry.address };
   });
