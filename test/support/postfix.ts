@@ -28,6 +28,10 @@ export interface Postfix {
   caPem: string;
   /** The SIZE Postfix announces. */
   sizeLimit: number;
+  /** Postfix's master: its process group (and session) holds every Postfix process. */
+  masterPid: number;
+  /** The fixture's temp folder, removed by stop(). */
+  dir: string;
   /** The Dovecot that authenticates and serves the delivered mail over POP3. */
   dovecot: Dovecot;
   /** Everything Postfix logged, for failure messages. */
@@ -115,6 +119,8 @@ export async function startPostfix(options: { users: DovecotUser[]; sizeLimit?: 
     smtpsPort: ports.smtps,
     caPem,
     sizeLimit,
+    masterPid: running.child.pid ?? 0,
+    dir: root,
     dovecot,
     log: async () => running.output() + await readFile(path.join(root, 'postfix.log'), 'utf8').catch(() => ''),
     async stop() {
