@@ -26,6 +26,8 @@ const SYSTEM = [
   'test/**/*dovecot*.test.ts',
   'test/**/*popa3d*.test.ts',
   'test/server/password-change.test.ts',
+  'test/smtp/doctor.test.ts',
+  'test/smtp/postfix-*.test.ts',
 ];
 const SOCKETS = [
   'test/pop3-server/**/*.test.ts',
@@ -35,6 +37,7 @@ const SOCKETS = [
   'test/mailbox/sessions.test.ts',
   'test/mailbox/header-cap.test.ts',
   'test/mailbox/refresh-flood.test.ts',
+  'test/smtp/faults.test.ts',
 ];
 
 const leftovers = 'test/setup/leftovers.ts';

@@ -12,7 +12,8 @@ POPA3D_ROOT="$CACHE_DIR/popa3d-root"
 
 # popa3d's runtime dependencies (apt-cache show popa3d: libc6, libpam0g)
 # plus the PAM modules its /etc/pam.d entry includes.
-PACKAGES=(dovecot-core dovecot-pop3d chromium mpop openssl
+# postfix: the real SMTP submission server of the sending tests (test/support/postfix.ts).
+PACKAGES=(dovecot-core dovecot-pop3d postfix chromium mpop openssl
           libc6 libpam0g libpam-modules libpam-runtime passwd)
 
 fail() {
@@ -56,6 +57,9 @@ done
 
 updated=0
 if [ "${#missing[@]}" -gt 0 ]; then
+  # "No configuration": the package writes no /etc/postfix/main.cf and starts no
+  # system MTA; the tests run their own instance from a temp folder.
+  echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
   echo "install-system-deps: installing ${missing[*]}"
   apt_retry apt-get update -q || fail "apt-get update failed"
   updated=1
@@ -87,6 +91,7 @@ if [ ! -x "$POPA3D_ROOT/usr/sbin/popa3d" ]; then
   [ -x "$POPA3D_ROOT/usr/sbin/popa3d" ] || fail "popa3d binary missing from $deb"
 fi
 
+[ -x /usr/lib/postfix/sbin/master ] || fail "postfix master is missing after install"
 for tool in dovecot openssl chromium mpop; do
   command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] || fail "$tool is not on PATH after install"
 done

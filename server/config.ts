@@ -9,6 +9,20 @@ import { z } from 'zod';
 
 const Security = z.enum(['tls', 'starttls', 'plain']);
 
+/** `{user}` is replaced by the user name; the result must be an address (local@domain). */
+const FromTemplate = z.string().regex(/^[^\s@<>"]*\{user\}[^\s@<>"]*@[^\s@<>"]+\.?[^\s@<>"]*$/, 'use a template like "{user}@example.org"');
+
+/** The provider's submission server (RFC 6409); without it the server has no sending. */
+const SmtpEntry = z.strictObject({
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535).optional(),
+  security: Security.default('tls'),
+  /** PEM file of a CA to trust in addition to the system roots. */
+  caFile: z.string().min(1).optional(),
+  /** From address for user names that are not addresses, e.g. "{user}@example.org". */
+  fromTemplate: FromTemplate.optional(),
+});
+
 const ServerEntry = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'use 1-64 letters, digits, "_" or "-"'),
   label: z.string().min(1).max(100),
@@ -23,6 +37,7 @@ const ServerEntry = z.strictObject({
    * (Courier's default is 4), so stay at or below that cap.
    */
   maxConnections: z.number().int().min(1).max(100).default(4),
+  smtp: SmtpEntry.optional(),
 });
 
 /** A proxy address, CIDR range, or one of proxy-addr's names for ranges. */
@@ -86,7 +101,8 @@ const FileConfig = z.strictObject({
   webRoot: z.string().default('dist/web'),
 });
 
-export type ServerConfig = z.infer<typeof ServerEntry> & { port: number; ca?: string };
+export type SmtpConfig = Omit<z.infer<typeof SmtpEntry>, 'port'> & { port: number; ca?: string };
+export type ServerConfig = Omit<z.infer<typeof ServerEntry>, 'smtp'> & { port: number; ca?: string; smtp?: SmtpConfig };
 export interface Pop3Timeouts { connectTimeoutMs: number; greetingTimeoutMs: number; commandTimeoutMs: number }
 export type Config = Omit<z.infer<typeof FileConfig>, 'servers'> & {
   servers: ServerConfig[];
@@ -100,6 +116,8 @@ export class ConfigError extends Error {
 }
 
 const DEFAULT_PORTS = { tls: 995, starttls: 110, plain: 110 } as const;
+// RFC 8314 submissions (implicit TLS) and RFC 6409 submission.
+const DEFAULT_SMTP_PORTS = { tls: 465, starttls: 587, plain: 587 } as const;
 
 function intFromEnv(env: NodeJS.ProcessEnv, key: string): number | undefined {
   const raw = env[key];
@@ -132,6 +150,41 @@ function listFromEnv(env: NodeJS.ProcessEnv, key: string): string[] | undefined 
   const raw = env[key];
   if (raw === undefined || raw === '') return undefined;
   return raw.split(',').map((x) => x.trim()).filter(Boolean);
+}
+
+const SMTP_KEYS = ['SMTP_HOST', 'SMTP_PORT', 'SMTP_SECURITY', 'SMTP_CA_FILE', 'SMTP_FROM_TEMPLATE'] as const;
+
+/** The single server's submission settings from SMTP_*; undefined when SMTP_HOST is unset. */
+function smtpFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> | undefined {
+  if (!env.SMTP_HOST) {
+    const stray = SMTP_KEYS.find((key) => env[key]);
+    if (stray) throw new ConfigError(`SMTP_HOST: required when ${stray} is set`);
+    return undefined;
+  }
+  const security = env.SMTP_SECURITY || 'tls';
+  if (!Security.safeParse(security).success) {
+    throw new ConfigError(`SMTP_SECURITY: expected tls, starttls or plain, got "${security}"`);
+  }
+  const smtp: Record<string, unknown> = { host: env.SMTP_HOST, security };
+  const port = intFromEnv(env, 'SMTP_PORT');
+  if (port !== undefined) smtp.port = port;
+  if (env.SMTP_CA_FILE) smtp.caFile = env.SMTP_CA_FILE;
+  if (env.SMTP_FROM_TEMPLATE) {
+    if (!FromTemplate.safeParse(env.SMTP_FROM_TEMPLATE).success) {
+      throw new ConfigError(`SMTP_FROM_TEMPLATE: use a template like "{user}@example.org", got "${env.SMTP_FROM_TEMPLATE}"`);
+    }
+    smtp.fromTemplate = env.SMTP_FROM_TEMPLATE;
+  }
+  return smtp;
+}
+
+function readCa(file: string | undefined, key: string): string | undefined {
+  if (!file) return undefined;
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`${key}: cannot read ${file}: ${(e as Error).message}`);
+  }
 }
 
 function formatIssues(error: z.ZodError, prefix: string): string {
@@ -190,9 +243,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (env.POP3_CA_FILE) server.caFile = env.POP3_CA_FILE;
     const max = intFromEnv(env, 'POP3_MAX_CONNECTIONS');
     if (max !== undefined) server.maxConnections = max;
+    const smtp = smtpFromEnv(env);
+    if (smtp) server.smtp = smtp;
     overlay.servers = [server];
   } else if (env.POP3_PORT || env.POP3_SECURITY || env.POP3_CA_FILE) {
     throw new ConfigError('POP3_HOST: required when POP3_PORT, POP3_SECURITY or POP3_CA_FILE is set');
+  } else if (SMTP_KEYS.some((key) => env[key])) {
+    throw new ConfigError('POP3_HOST: required when SMTP_* is set (in POPBRIDGE_CONFIG use servers[].smtp)');
   }
 
   const parsed = FileConfig.safeParse(overlay);
@@ -201,16 +258,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const servers = parsed.data.servers.map((s, i): ServerConfig => {
     if (ids.has(s.id)) throw new ConfigError(`servers.${i}.id: duplicate id "${s.id}"`);
     ids.add(s.id);
-    let ca: string | undefined;
-    if (s.caFile) {
-      try {
-        ca = readFileSync(s.caFile, 'utf8');
-      } catch (e) {
-        const key = env.POP3_HOST ? 'POP3_CA_FILE' : `servers.${i}.caFile`;
-        throw new ConfigError(`${key}: cannot read ${s.caFile}: ${(e as Error).message}`);
-      }
+    const ca = readCa(s.caFile, env.POP3_HOST ? 'POP3_CA_FILE' : `servers.${i}.caFile`);
+    const { smtp, ...pop3 } = s;
+    const resolved: ServerConfig = { ...pop3, port: s.port ?? DEFAULT_PORTS[s.security], ...(ca ? { ca } : {}) };
+    if (smtp) {
+      const smtpCa = readCa(smtp.caFile, env.POP3_HOST ? 'SMTP_CA_FILE' : `servers.${i}.smtp.caFile`);
+      resolved.smtp = { ...smtp, port: smtp.port ?? DEFAULT_SMTP_PORTS[smtp.security], ...(smtpCa ? { ca: smtpCa } : {}) };
     }
-    return { ...s, port: s.port ?? DEFAULT_PORTS[s.security], ...(ca ? { ca } : {}) };
+    return resolved;
   });
   return {
     ...parsed.data,

@@ -1,8 +1,10 @@
 import { ConfigError, loadConfig } from '../config.ts';
 import { diagnose, formatDiagnosis } from './diagnose.ts';
+import { diagnoseSmtp, formatSmtpDiagnosis } from './smtp-diagnose.ts';
 
 /**
- * `npm run doctor -- <server id> [--json]`: diagnose one configured server.
+ * `npm run doctor -- <server id> [--json]`: diagnose one configured server
+ * (POP3, and its SMTP submission server when configured).
  * Credentials to also test sign-in come from DOCTOR_USERNAME and
  * DOCTOR_PASSWORD, never from the command line (it shows in `ps`).
  */
@@ -37,8 +39,11 @@ async function main(argv: string[]): Promise<number> {
     credentials,
     config.pop3Timeouts,
   );
-  console.log(json ? JSON.stringify(diagnosis, null, 2) : formatDiagnosis(diagnosis));
-  return diagnosis.ok ? 0 : 1;
+  // The SMTP submission server too, when the server has one (it signs in with the same credentials).
+  const smtp = server.smtp ? await diagnoseSmtp(server.smtp, credentials) : undefined;
+  if (json) console.log(JSON.stringify(smtp ? { ...diagnosis, smtp } : diagnosis, null, 2));
+  else console.log(smtp ? `${formatDiagnosis(diagnosis)}\n${formatSmtpDiagnosis(smtp)}` : formatDiagnosis(diagnosis));
+  return diagnosis.ok && (smtp?.ok ?? true) ? 0 : 1;
 }
 
 process.exitCode = await main(process.argv.slice(2));

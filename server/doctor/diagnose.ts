@@ -1,19 +1,11 @@
 import { performance } from 'node:perf_hooks';
+import { certificateInfo, type CertificateInfo } from './certificate.ts';
 import { Pop3Client } from '../pop3-client/client.ts';
 import type { Credentials, Mechanism, Pop3ClientOptions, Pop3Endpoint } from '../pop3-client/client.ts';
 import { mechanismsFor } from '../pop3-client/mechanisms.ts';
 import { Pop3RemoteError } from '../../shared/pop3/index.ts';
 import { isPop3Error } from '../pop3-client/errors.ts';
 import type { Pop3ErrorCode } from '../pop3-client/errors.ts';
-
-export interface CertificateInfo {
-  subject: string;
-  issuer: string;
-  validFrom: string;
-  validTo: string;
-  fingerprint256: string;
-  subjectAltName: string | null;
-}
 
 export interface Diagnosis {
   endpoint: { host: string; port: number; security: Pop3Endpoint['security'] };
@@ -43,21 +35,6 @@ const ADVICE: Partial<Record<Pop3ErrorCode, string>> = {
   PROTOCOL: 'The server does not speak POP3 as expected on this port: check the port and security mode.',
 };
 
-function certificateInfo(client: Pop3Client): CertificateInfo | null {
-  const certificate = client.tls?.certificate;
-  if (!certificate || Object.keys(certificate).length === 0) return null;
-  const name = (value: unknown): string =>
-    value && typeof value === 'object' ? Object.entries(value).map(([k, v]) => `${k}=${String(v)}`).join(', ') : String(value ?? '');
-  return {
-    subject: name(certificate.subject),
-    issuer: name(certificate.issuer),
-    validFrom: certificate.valid_from,
-    validTo: certificate.valid_to,
-    fingerprint256: certificate.fingerprint256,
-    subjectAltName: certificate.subjectaltname ?? null,
-  };
-}
-
 /**
  * Connects to one configured server and reports what a failing connection
  * needs to be understood: TLS, certificate, capabilities, the sign-in
@@ -85,7 +62,7 @@ export async function diagnose(endpoint: Pop3Endpoint, credentials: Credentials 
     client = await Pop3Client.connect(endpoint, options);
     diagnosis.connectMs = Math.round(performance.now() - started);
     diagnosis.greeting = client.greeting.fullText;
-    diagnosis.tls = client.encrypted ? { protocol: client.tls?.protocol ?? null, certificate: certificateInfo(client) } : null;
+    diagnosis.tls = client.encrypted ? { protocol: client.tls?.protocol ?? null, certificate: certificateInfo(client.tls?.certificate) } : null;
     const rttStarted = performance.now();
     const capabilities = await client.refreshCapabilities();
     diagnosis.roundTripMs = Math.round((performance.now() - rttStarted) * 10) / 10;
@@ -110,6 +87,8 @@ export async function diagnose(endpoint: Pop3Endpoint, credentials: Credentials 
   }
   return diagnosis;
 }
+
+export type { CertificateInfo };
 
 export function formatDiagnosis(d: Diagnosis): string {
   const lines = [`Popbridge connection doctor: ${d.endpoint.host}:${d.endpoint.port} (${d.endpoint.security})`];

@@ -13,17 +13,19 @@ export function sessionRoutes(app: FastifyInstance, config: Config, registry: Ma
   const perClient = new RateLimiter(config.signInAttemptsPerClient, config.signInWindowSeconds * 1000);
   const perUser = new RateLimiter(config.signInAttemptsPerUser, config.signInWindowSeconds * 1000);
 
+  const canSend = (serverId: string): boolean => config.servers.some((s) => s.id === serverId && s.smtp !== undefined);
+
   app.get('/api/health', async () => ({ status: 'ok' as const }));
 
   app.get('/api/config', async (): Promise<PublicConfig> => ({
-    servers: config.servers.map((s) => ({ id: s.id, label: s.label })),
+    servers: config.servers.map((s) => ({ id: s.id, label: s.label, canSend: s.smtp !== undefined })),
     demo: config.demo,
   }));
 
   app.get('/api/session', async (req) => {
     const s = req.webSession;
     if (!s) throw new BridgeError('UNAUTHORIZED');
-    return { username: s.username, serverId: s.serverId, account: accountTag(s.account) };
+    return { username: s.username, serverId: s.serverId, account: accountTag(s.account), canSend: canSend(s.serverId) };
   });
 
   app.post('/api/session', { bodyLimit: 8 * 1024 }, async (req, reply) => {
@@ -63,7 +65,7 @@ export function sessionRoutes(app: FastifyInstance, config: Config, registry: Ma
       path: '/', httpOnly: true, sameSite: 'strict', secure: req.protocol === 'https',
       maxAge: config.sessionLifetimeSeconds,
     });
-    return { username, serverId, account: accountTag(account) };
+    return { username, serverId, account: accountTag(account), canSend: canSend(serverId) };
   });
 
   app.delete('/api/session', async (req, reply) => {

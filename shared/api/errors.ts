@@ -41,6 +41,38 @@ export const ErrorCode = z.enum([
   'MESSAGE_INTERRUPTED',
   /** The listing took longer than the configured limit (`limit`, seconds); `serverLabel` names the server. */
   'SERVER_TOO_SLOW',
+  // --- sending through the provider's SMTP submission server ---
+  /** This server has no SMTP submission configured; sending is unavailable. */
+  'SEND_NOT_CONFIGURED',
+  /** An address field holds no valid RFC 5322 address (`field`, and the text in `recipient`). */
+  'INVALID_ADDRESS',
+  /** A header field holds CR, LF or NUL (`field`); nothing was sent. */
+  'INVALID_HEADER',
+  /** The SMTP server could not be reached (refused, DNS, network); nothing was sent. */
+  'SMTP_CONNECT_FAILED',
+  /** TLS to the SMTP server failed, or STARTTLS is not offered; never retried in clear text. Nothing was sent. */
+  'SMTP_TLS',
+  /** The SMTP server did not answer in time before the message was handed over; nothing was sent. */
+  'SMTP_TIMEOUT',
+  /** The SMTP server refused the mailbox's user name and password. */
+  'SMTP_AUTH_FAILED',
+  /** The SMTP server refused the sender address (MAIL FROM), e.g. not owned by this user. */
+  'SMTP_SENDER_REFUSED',
+  /** The SMTP server refused a recipient for good (`recipient`, `serverText`); nothing was sent. */
+  'SMTP_RECIPIENT_REFUSED',
+  /** The message exceeds the SMTP server's size limit (`limit`: its announced SIZE, when known). */
+  'SMTP_MESSAGE_TOO_LARGE',
+  /** The SMTP server refused the message itself for good (e.g. policy, content). */
+  'SMTP_MESSAGE_REFUSED',
+  /** The SMTP server reported a temporary (4xx) failure; nothing was sent, sending again later may work. */
+  'SMTP_TEMPORARY',
+  /** The connection ended or broke the protocol before the message was handed over; nothing was sent. */
+  'SMTP_CONNECTION_CLOSED',
+  /**
+   * The connection dropped after the message was handed over and before the server confirmed it:
+   * it may or may not have been sent. Never retried automatically (it could arrive twice).
+   */
+  'SMTP_OUTCOME_UNKNOWN',
   // --- the API ---
   /** The frame or request body is not valid JSON or does not match the schema. */
   'BAD_REQUEST',
@@ -81,11 +113,15 @@ export const ApiError = z.strictObject({
   code: ErrorCode,
   /** Seconds to wait before retrying (RATE_LIMITED, LOGIN_DELAY). */
   retryAfterSeconds: z.number().int().nonnegative().optional(),
-  /** The POP3 server's own words after -ERR, when it gave any: shown as its, never parsed. */
+  /** The mail server's own words (POP3 after -ERR, SMTP its reply), when it gave any: shown as its, never parsed. */
   serverText: z.string().max(512).optional(),
-  /** The limit that was exceeded (FRAME_TOO_LARGE: octets of a frame; TOO_LARGE: octets of a message; SERVER_TOO_SLOW: seconds). */
+  /** The limit that was exceeded (FRAME_TOO_LARGE: octets of a frame; TOO_LARGE, SMTP_MESSAGE_TOO_LARGE: octets of a message; SERVER_TOO_SLOW: seconds). */
   limit: z.number().int().nonnegative().optional(),
   /** The configured label of the mail server at fault (SERVER_TOO_SLOW), so the person knows which one. */
   serverLabel: z.string().max(100).optional(),
+  /** The recipient address the error is about (SMTP_RECIPIENT_REFUSED, SMTP_TEMPORARY, INVALID_ADDRESS). */
+  recipient: z.string().max(998).optional(),
+  /** The header field the error is about (INVALID_ADDRESS, INVALID_HEADER): to, cc, bcc, subject... */
+  field: z.string().max(64).optional(),
 });
 export type ApiError = z.infer<typeof ApiError>;

@@ -3,7 +3,12 @@ import { ApiError } from './errors.ts';
 
 /** GET /api/config — public, before sign-in. */
 export const PublicConfig = z.strictObject({
-  servers: z.array(z.strictObject({ id: z.string(), label: z.string() })),
+  servers: z.array(z.strictObject({
+    id: z.string(),
+    label: z.string(),
+    /** The server has an SMTP submission server configured: compose, reply and forward are offered. */
+    canSend: z.boolean(),
+  })),
   /** Credentials of the embedded demo mailbox, or null outside demo mode. */
   demo: z.strictObject({ username: z.string(), password: z.string() }).nullable(),
 });
@@ -23,6 +28,8 @@ export const SessionInfo = z.strictObject({
   serverId: z.string(),
   /** The account's opaque tag in message URLs (/api/accounts/:account/messages/:key/raw). */
   account: z.string(),
+  /** This session may send mail (its server has SMTP configured). */
+  canSend: z.boolean(),
 });
 export type SessionInfo = z.infer<typeof SessionInfo>;
 

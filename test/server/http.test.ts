@@ -26,7 +26,7 @@ describe('HTTP API', () => {
     const p = await pop3();
     const { browser } = await bridgeFor([{ host: p.host, port: p.port, label: 'Example' }]);
     const res = await browser.http('GET', '/api/config');
-    expect(res.json).toEqual({ servers: [{ id: 's0', label: 'Example' }], demo: null });
+    expect(res.json).toEqual({ servers: [{ id: 's0', label: 'Example', canSend: false }], demo: null });
     expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
     expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');

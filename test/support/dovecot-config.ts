@@ -12,6 +12,8 @@ export interface DovecotConfigInput {
   mailGid: number;
   /** Unprivileged account for the pre-login processes. */
   loginUser: string;
+  /** A SASL auth socket for an SMTP server (Postfix's smtpd_sasl_type = dovecot), owned by `user`. */
+  authSocket?: { path: string; user: string };
 }
 
 /**
@@ -85,6 +87,18 @@ service pop3-login {
 service anvil {
   unix_listener anvil-auth-penalty {
     mode = 0
+  }
+}
+${input.authSocket ? renderAuthSocket(input.authSocket) : ''}`;
+}
+
+/** The auth service's extra listener: the SMTP server checks the same passwords as POP3 through it. */
+function renderAuthSocket(socket: { path: string; user: string }): string {
+  return `service auth {
+  unix_listener ${socket.path} {
+    mode = 0600
+    user = ${socket.user}
+    group = ${socket.user}
   }
 }
 `;

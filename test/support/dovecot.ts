@@ -30,6 +30,8 @@ export interface Dovecot {
   deliver(username: string, bytes: Uint8Array | string): Promise<string>;
   /** The user's messages in POP3 numbering order (see maildir.ts). */
   messageFiles(username: string): Promise<Array<{ path: string; bytes: Buffer }>>;
+  /** The SASL auth socket for an SMTP server, when asked for (startDovecot's authSocketUser). */
+  authSocket: string | null;
   /** Everything Dovecot logged, for failure messages. */
   log(): Promise<string>;
   stop(): Promise<void>;
@@ -66,7 +68,11 @@ async function requireInstalled(): Promise<void> {
   }
 }
 
-export async function startDovecot(options: { users: DovecotUser[] }): Promise<Dovecot> {
+export async function startDovecot(options: {
+  users: DovecotUser[];
+  /** Also listen on an auth socket that this system account (e.g. postfix) may use. */
+  authSocketUser?: string;
+}): Promise<Dovecot> {
   requireRoot('startDovecot');
   await requireInstalled();
   checkUsers(options.users);
@@ -86,6 +92,7 @@ export async function startDovecot(options: { users: DovecotUser[] }): Promise<D
   const keyFile = path.join(dir, 'key.pem');
   const passwdFile = path.join(dir, 'passwd');
   const configFile = path.join(dir, 'dovecot.conf');
+  const authSocket = options.authSocketUser ? path.join(dir, 'auth-client') : null;
   await writeFile(certFile, certificate.certPem);
   await writeFile(keyFile, certificate.keyPem, { mode: 0o600 });
   await writeFile(
@@ -121,6 +128,7 @@ export async function startDovecot(options: { users: DovecotUser[] }): Promise<D
           certFile, keyFile, passwdFile, mailRoot,
           mailUid: mailAccount.uid, mailGid: mailAccount.gid,
           loginUser: loginAccount.name,
+          ...(authSocket && options.authSocketUser ? { authSocket: { path: authSocket, user: options.authSocketUser } } : {}),
         }),
       );
       const candidate = startDaemon(DOVECOT_BIN, ['-F', '-c', configFile]);
@@ -154,6 +162,7 @@ export async function startDovecot(options: { users: DovecotUser[] }): Promise<D
     tlsPort,
     caPem: certificate.certPem,
     dir,
+    authSocket,
     maildir,
     deliver: (username, bytes) => writer.deliver(maildir(username), bytes),
     messageFiles: (username) => listMaildir(maildir(username)),

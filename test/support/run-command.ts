@@ -31,6 +31,8 @@ export function runCommand(file: string, args: string[], input?: string, options
     );
     // Whatever the command forked and left running goes with its group.
     child.on('close', (code) => void run.stop(0, 'SIGKILL').then(() => resolve({ code: code ?? -1, stdout, stderr })));
+    // A command that exits without reading its input (openssl) must not fail the caller with EPIPE.
+    child.stdin!.on('error', () => {});
     child.stdin!.end(input ?? '');
   });
 }

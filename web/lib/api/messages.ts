@@ -24,6 +24,20 @@ const TEXT: Record<ErrorCode | ClientErrorCode, string> = {
   COMMAND_FAILED: 'The mail server refused the request. Press Refresh and try again.',
   MESSAGE_INTERRUPTED: 'The mail server closed the connection while sending this message; try again.',
   SERVER_TOO_SLOW: 'The mail server is answering too slowly; the list shows what arrived. Try Refresh later.',
+  SEND_NOT_CONFIGURED: 'Sending mail is not set up for this server. Ask your administrator.',
+  INVALID_ADDRESS: 'An address is not valid. Check the recipients and try again.',
+  INVALID_HEADER: 'A field contains a line break or control character. Remove it and try again.',
+  SMTP_CONNECT_FAILED: 'The outgoing mail server cannot be reached. The message was not sent; try again later.',
+  SMTP_TLS: 'A secure connection to the outgoing mail server could not be made. The message was not sent; ask your administrator.',
+  SMTP_TIMEOUT: 'The outgoing mail server did not answer in time. The message was not sent; try again in a moment.',
+  SMTP_AUTH_FAILED: 'The outgoing mail server refused your username or password. The message was not sent; ask your administrator.',
+  SMTP_SENDER_REFUSED: 'The outgoing mail server does not let you send from this address. The message was not sent.',
+  SMTP_RECIPIENT_REFUSED: 'The outgoing mail server refused a recipient. The message was not sent to anyone; correct the address and send again.',
+  SMTP_MESSAGE_TOO_LARGE: 'The message is too large for the outgoing mail server. Remove attachments and send again.',
+  SMTP_MESSAGE_REFUSED: 'The outgoing mail server refused the message. It was not sent.',
+  SMTP_TEMPORARY: 'The outgoing mail server reported a temporary problem. The message was not sent; try again in a few minutes.',
+  SMTP_CONNECTION_CLOSED: 'The connection to the outgoing mail server was lost. The message was not sent; try again.',
+  SMTP_OUTCOME_UNKNOWN: 'The connection was lost while sending: the message may or may not have been sent. Check with the recipients before sending it again.',
   BAD_REQUEST: 'The request was not understood. Reload the page and try again.',
   NOT_FOUND: 'That was not found. Press Refresh to update the list.',
   UNAUTHORIZED: 'You are signed out. Sign in again.',
@@ -45,7 +59,7 @@ const TEXT: Record<ErrorCode | ClientErrorCode, string> = {
 
 /** The error's text, with the facts the server sent: how long to wait, the limit, the mail server's own words. */
 export function errorText(error: { code: AppError['code']; facts?: ErrorFacts }): string {
-  const { retryAfterSeconds, limit, serverText, serverLabel } = error.facts ?? {};
+  const { retryAfterSeconds, limit, serverText, serverLabel, recipient } = error.facts ?? {};
   let text = TEXT[error.code];
   if (serverLabel && error.code === 'SERVER_TOO_SLOW') {
     const took = limit ? ` (the list took more than ${limit < 120 ? `${limit} s` : `${minutes(limit)} min`})` : '';
@@ -54,7 +68,8 @@ export function errorText(error: { code: AppError['code']; facts?: ErrorFacts })
   if (retryAfterSeconds && (error.code === 'RATE_LIMITED' || error.code === 'LOGIN_DELAY')) {
     text += ` (about ${minutes(retryAfterSeconds)} min)`;
   }
-  if (limit !== undefined && (error.code === 'TOO_LARGE' || error.code === 'FRAME_TOO_LARGE')) {
+  if (recipient) text += ` Address: ${recipient}.`;
+  if (limit !== undefined && (error.code === 'TOO_LARGE' || error.code === 'FRAME_TOO_LARGE' || error.code === 'SMTP_MESSAGE_TOO_LARGE')) {
     text += ` The limit is ${formatSize(limit)}.`;
   }
   // The server's words are shown as its own, after ours; they are never parsed.
