@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import type { z } from 'zod';
 import { ResultSchemas, ServerMessage, type ApiError, type ClientMessage, type Reply, type RequestType, type ServerEvent, type Summary } from '../../shared/api/index.ts';
@@ -120,7 +121,8 @@ export class Tab {
 
   /** Sends any frame, even one the contract refuses (for tests of bad input), and resolves with the raw reply. */
   send(body: Record<string, unknown>, timeoutMs = 60_000): Promise<Reply> {
-    const id = String(++this.seq);
+    // Unguessable, so a test's own hand-written or random frames can never take a reply meant for this request.
+    const id = `t${++this.seq}-${randomUUID()}`;
     return new Promise((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`no reply to ${String(body.type)} in ${timeoutMs} ms`)), timeoutMs);
       this.replies.set(id, (m) => { clearTimeout(t); resolve(m); });
