@@ -61,6 +61,7 @@ export class MailboxSession {
       account: options.account, store: options.store, graceMs: options.deleteGraceMs,
       emit: (e) => this.emit(e), view: () => this.view, run: (action) => this.lease.run(action),
       listed: () => this.listed(), drop: (open) => this.lease.drop(open),
+      ...(options.now ? { now: options.now } : {}),
     });
   }
 
