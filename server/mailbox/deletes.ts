@@ -70,13 +70,17 @@ export class Deletes {
     return this.host.run(() => this.commitNow(false));
   }
 
-  /** Sign-out: commit inside the action already running; a failure is told, never silent. */
-  async commitAtEnd(log: { warn(obj: object, msg: string): void }): Promise<void> {
+  /**
+   * The mailbox ends: commit inside the action already running; a failure is
+   * told, never silent. `dueOnly` (expiry, restart): deletes still inside
+   * their Undo window are not committed (the messages stay on the server).
+   */
+  async commitAtEnd(log: { warn(obj: object, msg: string): void }, dueOnly: boolean): Promise<void> {
     clearTimeout(this.graceTimer);
     if (this.pending.size === 0) return;
     const keys = this.pending.size;
-    await this.commitNow(false).catch((e) => {
-      log.warn({ code: toApiError(e).code, keys }, 'pending deletes not committed at sign-out');
+    await this.commitNow(dueOnly).catch((e) => {
+      log.warn({ code: toApiError(e).code, keys }, 'pending deletes not committed at the end of the session');
       this.host.emit({ type: 'deletionFailed', keys: this.pendingKeys, error: toApiError(e) });
     });
   }
@@ -133,7 +137,7 @@ export class Deletes {
     if (outcome.committed.length) this.deleted(outcome.committed);
     for (const group of failureGroups(outcome.failures)) this.host.emit({ type: 'deletionFailed', ...group });
     this.host.emit({ type: 'deletionPending', keys: this.pendingKeys });
-    if (dueOnly) this.armGrace();
+    if (dueOnly) this.armGrace(); // a no-op once the session has ended: the lease takes no more actions
     // Settle now with a new connection's listing; if that fails, the next sync settles it.
     if (this.unsettled.size) await this.host.listed().catch(() => undefined);
     return { committed: outcome.committed, failed: [...outcome.failures.keys()] };

@@ -65,4 +65,26 @@ describe('the Undo window of a delete', () => {
     expect((await m.session.commitDeletes()).committed.sort()).toEqual([m.key('A'), m.key('C')].sort());
     expect(drop.names).toEqual(['B']);
   });
+
+  test.each(['expired', 'shutdown'] as const)('a mailbox ending by %s commits only the deletes past their Undo window', async (reason) => {
+    const drop = new FakeMaildrop([A, B, C]);
+    const m = open(drop, { deleteGraceMs: 60_000 });
+    await m.session.sync(null, false);
+    m.session.markDelete([m.key('A')]);
+    m.clock.now += 60_000;
+    m.session.markDelete([m.key('C')]);
+    await m.session.shutdown(reason);
+    expect(drop.deles.map((d) => d.name)).toEqual(['A']);
+    expect(drop.names).toEqual(['B', 'C']); // C was still undoable: it stays on the server
+    expect(drop.live).toBeNull();
+  });
+
+  test('sign-out commits every delete the user made, however young', async () => {
+    const drop = new FakeMaildrop([A, B, C]);
+    const m = open(drop, { deleteGraceMs: 60_000 });
+    await m.session.sync(null, false);
+    m.session.markDelete([m.key('A'), m.key('C')]);
+    await m.session.shutdown('signOut');
+    expect(drop.names).toEqual(['B']);
+  });
 });
