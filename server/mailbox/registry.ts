@@ -85,7 +85,7 @@ export class MailboxRegistry {
         const c = client;
         void c.quit().catch(() => c.destroy()).finally(release);
       } else {
-        entry.session.adopt(client, release);
+        void entry.session.adopt(client, release); // waits its turn behind the mailbox's actions
       }
     } else {
       const session = new MailboxSession({
@@ -97,7 +97,7 @@ export class MailboxRegistry {
         serverLabel: this.server(serverId)?.label ?? serverId,
         listingTimeoutMs: this.config.listingTimeoutSeconds * 1000,
       }, credentials);
-      session.adopt(client, release);
+      void session.adopt(client, release);
       this.mailboxes.set(account, { session, users: 1 });
     }
     return account;

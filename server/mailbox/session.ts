@@ -84,7 +84,7 @@ export class MailboxSession {
   setCredentials(credentials: Credentials): void { this.credentials = { ...credentials }; }
 
   /** Take over the connection that verified the sign-in, so the first listing needs no second login. */
-  adopt(client: MailboxClient, release: Release): void { this.lease.adopt(client, release); }
+  adopt(client: MailboxClient, release: Release): Promise<void> { return this.lease.adopt(client, release); }
 
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
