@@ -83,6 +83,7 @@ export class Deletes {
       log.warn({ code: toApiError(e).code, keys }, 'pending deletes not committed at the end of the session');
       this.host.emit({ type: 'deletionFailed', keys: this.pendingKeys, error: toApiError(e) });
     });
+    clearTimeout(this.graceTimer); // the younger ones are left undone: the session takes no more actions
   }
 
   /** A pending delete whose message a new listing no longer has is dropped (delete-plan.ts pendingToDrop). */
@@ -105,7 +106,8 @@ export class Deletes {
   private armGrace(): void {
     clearTimeout(this.graceTimer);
     if (this.pending.size === 0) return;
-    const newest = Math.max(...this.markedAt.values());
+    let newest = 0;
+    for (const at of this.markedAt.values()) newest = Math.max(newest, at);
     const wait = Math.max(0, newest + this.host.graceMs - this.now());
     this.graceTimer = setTimeout(() => {
       this.host.run(() => this.commitNow(true)).catch((e) => {
@@ -137,7 +139,7 @@ export class Deletes {
     if (outcome.committed.length) this.deleted(outcome.committed);
     for (const group of failureGroups(outcome.failures)) this.host.emit({ type: 'deletionFailed', ...group });
     this.host.emit({ type: 'deletionPending', keys: this.pendingKeys });
-    if (dueOnly) this.armGrace(); // a no-op once the session has ended: the lease takes no more actions
+    if (dueOnly) this.armGrace();
     // Settle now with a new connection's listing; if that fails, the next sync settles it.
     if (this.unsettled.size) await this.host.listed().catch(() => undefined);
     return { committed: outcome.committed, failed: [...outcome.failures.keys()] };
