@@ -56,7 +56,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     lifetimeMs: config.sessionLifetimeSeconds * 1000, idleMs: config.sessionIdleSeconds * 1000,
     maxTotal: config.maxWebSessions, perAccount: config.sessionsPerAccount, perClient: config.sessionsPerClient,
   }, (s) => {
-    void registry.release(s.account);
+    void registry.release(s.account, 'expired');
   });
   app.decorate('webSessions', webSessions);
 

@@ -84,8 +84,18 @@ export function rawRoute(app: FastifyInstance, registry: MailboxRegistry, store:
         reply.header('content-disposition', attachmentDisposition(subject));
       }
       outcomes.started(session.account, messageKey);
+      // A browser that goes away, even while the open waits for the mailbox, must release it:
+      // the message holds the connection until its body is read or closed (raw-message.ts).
+      let it: AsyncIterator<Uint8Array> | undefined;
+      let gone = false;
+      let released = false;
+      const release = async (): Promise<void> => {
+        if (released || !it) return;
+        released = true;
+        await it.return?.();
+      };
+      reply.raw.once('close', () => { gone = true; void release(); });
       let first: IteratorResult<Uint8Array>;
-      let it: AsyncIterator<Uint8Array>;
       try {
         const opened = await mailbox.openMessage(messageKey);
         it = opened.body[Symbol.asyncIterator]();
@@ -98,21 +108,18 @@ export function rawRoute(app: FastifyInstance, registry: MailboxRegistry, store:
         }
         throw e;
       }
-      // A browser that goes away, even before the body starts, must release the mailbox.
-      let released = false;
-      const release = async (): Promise<void> => {
-        if (released) return;
-        released = true;
-        await it.return?.();
-      };
-      reply.raw.once('close', () => void release());
+      const body = it;
+      if (gone || reply.raw.destroyed) {
+        await release();
+        return reply;
+      }
       async function* rest(): AsyncGenerator<Uint8Array> {
         try {
           if (!first.done) yield first.value;
           for (;;) {
             let r: IteratorResult<Uint8Array>;
             try {
-              r = await it.next();
+              r = await body.next();
             } catch (e) {
               // Recorded before the stream errors (and Fastify destroys the response), so it is there when the browser asks.
               outcomes.failed(session.account, messageKey, toApiError(interrupted(e)));
@@ -126,7 +133,10 @@ export function rawRoute(app: FastifyInstance, registry: MailboxRegistry, store:
         }
       }
       // A buffer of a few chunks keeps the POP3 side flowing while the browser reads.
-      return reply.send(Readable.from(rest(), { objectMode: false, highWaterMark: 256 * 1024 }));
+      const stream = Readable.from(rest(), { objectMode: false, highWaterMark: 256 * 1024 });
+      // Destroyed before its first read, the stream never runs rest() (nor its finally): release here too.
+      stream.once('close', () => void release());
+      return reply.send(stream);
     },
   );
 }

@@ -51,14 +51,14 @@ export function sessionRoutes(app: FastifyInstance, config: Config, registry: Ma
     perUser.reset(user);
     if (previous) {
       const old = app.webSessions.end(previous);
-      if (old) await registry.release(old.account);
+      if (old) await registry.release(old.account, 'signOut');
     }
     let session;
     try {
       session = app.webSessions.create(account, serverId, username, req.ip);
     } catch (e) {
-      // Filled up while the POP3 login ran: give the mailbox back.
-      await registry.release(account);
+      // Filled up while the POP3 login ran: give the mailbox back (no session, so no early commit).
+      await registry.release(account, 'expired');
       throw e;
     }
     reply.setCookie(name, session.id, {
@@ -72,7 +72,7 @@ export function sessionRoutes(app: FastifyInstance, config: Config, registry: Ma
     const name = cookieName(req);
     const id = req.cookies[name];
     const ended = id ? app.webSessions.end(id) : undefined;
-    if (ended) await registry.release(ended.account);
+    if (ended) await registry.release(ended.account, 'signOut');
     reply.clearCookie(name, { path: '/', secure: req.protocol === 'https' });
     return reply.code(204).send();
   });

@@ -63,10 +63,21 @@ export class ConnectionLease {
     return result;
   }
 
-  /** Takes over a connection logged in elsewhere (the sign-in check). */
-  adopt(client: MailboxClient, release: Release): void {
-    this.attach(client, release);
-    this.armIdle();
+  /**
+   * Takes over a connection logged in elsewhere (the sign-in check), in the
+   * queue like any action: one that connected meanwhile keeps its connection,
+   * and this one is QUIT (giving its slot and the maildrop lock back).
+   */
+  async adopt(client: MailboxClient, release: Release): Promise<void> {
+    const surplus = async (): Promise<void> => {
+      client.onClose(() => release());
+      try { await client.quit(); } catch { client.destroy(); }
+    };
+    if (this.ended) return surplus();
+    await this.run(async () => {
+      if (this.current) return surplus();
+      this.attach(client, release);
+    });
   }
 
   /** The current connection, or a new login. Call inside `run`. */

@@ -13,7 +13,6 @@ export interface MailboxClient {
   readonly closed: boolean;
   list(): Promise<Array<{ msg: number; size: number }>>;
   uidl(): Promise<Array<{ msg: number; uid: string }> | null>;
-  top(msg: number, lines: number): Promise<Uint8Array | null>;
   /** Pipelined TOP; each reply is cut to `maxBytes` as it arrives. */
   topMany(msgs: number[], lines: number, onEach: (msg: number, result: Uint8Array | Pop3RemoteError) => void, maxBytes?: number): Promise<void>;
   retr(msg: number): AsyncIterable<Uint8Array>;

@@ -18,6 +18,8 @@ export function pop3Connector(config: Config): Pop3Connector {
       client.destroy();
       throw e;
     }
-    return client as unknown as MailboxClient;
+    // Typed, not cast: the compiler checks Pop3Client against the interface the mailbox relies on.
+    const mailbox: MailboxClient = client;
+    return mailbox;
   };
 }

@@ -3,7 +3,7 @@ import type { Config, ServerConfig } from '../config.ts';
 import type { MailStore } from '../store/store.ts';
 import type { Credentials, Pop3Connector } from './mailbox-client.ts';
 import { ConnectionLimiter } from './limiter.ts';
-import { MailboxSession, type MailboxOptions } from './session.ts';
+import { MailboxSession, type EndReason, type MailboxOptions } from './session.ts';
 
 /** The account a mailbox belongs to; the store key as well. */
 export function accountId(serverId: string, username: string): string {
@@ -85,7 +85,7 @@ export class MailboxRegistry {
         const c = client;
         void c.quit().catch(() => c.destroy()).finally(release);
       } else {
-        entry.session.adopt(client, release);
+        void entry.session.adopt(client, release); // waits its turn behind the mailbox's actions
       }
     } else {
       const session = new MailboxSession({
@@ -97,25 +97,26 @@ export class MailboxRegistry {
         serverLabel: this.server(serverId)?.label ?? serverId,
         listingTimeoutMs: this.config.listingTimeoutSeconds * 1000,
       }, credentials);
-      session.adopt(client, release);
+      void session.adopt(client, release);
       this.mailboxes.set(account, { session, users: 1 });
     }
     return account;
   }
 
   /** A browser session ended; the last one out shuts the mailbox and wipes its credentials. */
-  async release(account: string): Promise<void> {
+  async release(account: string, reason: EndReason): Promise<void> {
     const entry = this.mailboxes.get(account);
     if (!entry) return;
     entry.users--;
     if (entry.users > 0) return;
     this.mailboxes.delete(account);
-    await entry.session.shutdown();
+    await entry.session.shutdown(reason);
   }
 
+  /** The server stops: deletes still inside their Undo window stay undone. */
   async closeAll(): Promise<void> {
     const all = [...this.mailboxes.values()];
     this.mailboxes.clear();
-    await Promise.all(all.map((e) => e.session.shutdown().catch(() => undefined)));
+    await Promise.all(all.map((e) => e.session.shutdown('shutdown').catch(() => undefined)));
   }
 }

@@ -14,6 +14,12 @@ import { openRawMessage, type RawMessage } from './raw-message.ts';
 import { markSeen } from './seen-flags.ts';
 import { SyncRequests, type Listener } from './sync-requests.ts';
 
+/**
+ * Why a mailbox ends. Only the user's sign-out commits every delete they
+ * made; expiry and a server shutdown commit only those past their Undo window.
+ */
+export type EndReason = 'signOut' | 'expired' | 'shutdown';
+
 const DEFAULT_LISTING_TIMEOUT_MS = 300_000;
 
 export interface MailboxOptions {
@@ -61,6 +67,7 @@ export class MailboxSession {
       account: options.account, store: options.store, graceMs: options.deleteGraceMs,
       emit: (e) => this.emit(e), view: () => this.view, run: (action) => this.lease.run(action),
       listed: () => this.listed(), drop: (open) => this.lease.drop(open),
+      ...(options.now ? { now: options.now } : {}),
     });
   }
 
@@ -77,7 +84,7 @@ export class MailboxSession {
   setCredentials(credentials: Credentials): void { this.credentials = { ...credentials }; }
 
   /** Take over the connection that verified the sign-in, so the first listing needs no second login. */
-  adopt(client: MailboxClient, release: Release): void { this.lease.adopt(client, release); }
+  adopt(client: MailboxClient, release: Release): Promise<void> { return this.lease.adopt(client, release); }
 
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
@@ -194,12 +201,12 @@ export class MailboxSession {
     return this.lease.run(() => this.lease.close());
   }
 
-  /** Sign-out or expiry: commit what the user deleted, QUIT, wipe credentials. */
-  async shutdown(): Promise<void> {
+  /** Sign-out, expiry or server shutdown: commit what the user deleted (see EndReason), QUIT, wipe credentials. */
+  async shutdown(reason: EndReason): Promise<void> {
     clearInterval(this.refreshTimer);
     try {
       await this.lease.run(async () => {
-        await this.deletes.commitAtEnd(this.options.log);
+        await this.deletes.commitAtEnd(this.options.log, reason !== 'signOut');
         await this.lease.close();
       });
     } finally {

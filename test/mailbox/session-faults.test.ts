@@ -155,7 +155,7 @@ describe('deletes against a maildrop that changes and connections that drop', ()
     await m.session.sync(null, true); // login 3
     drop.live!.destroy(); // the server drops it
     await m.session.sync(null, true); // login 4
-    await m.session.shutdown();
+    await m.session.shutdown('signOut');
     expect(drop.logins).toBe(4);
     expect(m.releases()).toBe(4);
     expect(m.inUse()).toBe(0);
