@@ -31,7 +31,8 @@ describe('bridge against Dovecot: sign in, list, open, mark seen, delete, refres
 
     const signIn = await browser.signIn('s0', USER.username, USER.password);
     expect(signIn.status).toBe(200);
-    expect(signIn.json).toEqual({ username: 'alice', serverId: 's0', canSend: false });
+    expect(signIn.json).toEqual({ username: 'alice', serverId: 's0', account: browser.account, canSend: false });
+    expect(browser.account).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(signIn.headers.get('set-cookie')).toMatch(/HttpOnly/i);
     expect(signIn.headers.get('set-cookie')).toMatch(/SameSite=Strict/i);
 
