@@ -45,7 +45,11 @@ export function draftRoutes(app: FastifyInstance, config: Config, { store, uploa
   });
 
   app.delete('/api/uploads/:id', auth, async (req, reply) => {
-    if (!uploads.remove(account(req), [idParam(req, UploadId)])) throw new BridgeError('NOT_FOUND');
+    const acc = account(req);
+    const id = idParam(req, UploadId);
+    // A message in its Undo window still needs its files.
+    if (store.drafts(acc).some((d) => d.input.attachments.includes(id) && outbox.isLocked(acc, d.id))) throw new BridgeError('DRAFT_LOCKED');
+    if (!uploads.remove(acc, [id])) throw new BridgeError('NOT_FOUND');
     return reply.code(204).send();
   });
 

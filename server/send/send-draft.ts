@@ -4,6 +4,7 @@ import type { SmtpConfig } from '../config.ts';
 import { BridgeError } from '../errors.ts';
 import type { Credentials } from '../mailbox/mailbox-client.ts';
 import { parseAddressList } from '../smtp/addresses.ts';
+import { assertHeaderSafe } from '../smtp/header-guard.ts';
 import { sendMessage } from '../smtp/send.ts';
 import type { SmtpTimeouts } from '../smtp/submit.ts';
 import type { SendStore, StoredDraft } from '../store/send-store.ts';
@@ -23,7 +24,8 @@ export interface DraftLimits {
  * that is gone (uploads end with the session).
  */
 export function checkDraft(draft: StoredDraft, account: string, uploads: Uploads, limits: DraftLimits): void {
-  const { to, cc, bcc, attachments } = draft.input;
+  const { to, cc, bcc, attachments, subject, inReplyTo, references } = draft.input;
+  for (const [field, value] of Object.entries({ to, cc, bcc, subject, 'in-reply-to': inReplyTo, references })) assertHeaderSafe(field, value);
   const count = parseAddressList('to', to).length + parseAddressList('cc', cc).length + parseAddressList('bcc', bcc).length;
   if (count === 0) throw new BridgeError('INVALID_ADDRESS', { field: 'to' });
   if (count > limits.recipientsPerMessage) throw new BridgeError('TOO_MANY_RECIPIENTS', { limit: limits.recipientsPerMessage });
