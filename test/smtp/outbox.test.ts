@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DraftInput, OutboxQueued, OutboxStatus, SentMessage, Upload } from '../../shared/api/index.ts';
@@ -79,6 +79,11 @@ describe('sending through the outbox', () => {
     expect(SentMessage.parse(one.json)).toMatchObject({ text: 'See the attachment.', accepted: ['bob@example.test'] });
     expect((await browser.http('GET', '/api/drafts/d1')).status).toBe(404);
     expect((await browser.http('DELETE', `/api/uploads/${file.id}`)).status).toBe(404);
+    // The password signed in to SMTP from memory: it is nowhere on disk (database, uploads) nor in any answer.
+    for (const entry of readdirSync(mail.bridge.config.dataDir, { recursive: true, withFileTypes: true })) {
+      if (entry.isFile()) expect(readFileSync(join(entry.parentPath, entry.name)).includes('secret'), entry.name).toBe(false);
+    }
+    expect(JSON.stringify([list.json, one.json, done])).not.toContain('secret');
   });
 
   it('Undo inside the window cancels the send: nothing reaches the SMTP server and the draft stays', async () => {
