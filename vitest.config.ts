@@ -38,6 +38,7 @@ const SOCKETS = [
   'test/mailbox/header-cap.test.ts',
   'test/mailbox/refresh-flood.test.ts',
   'test/smtp/faults.test.ts',
+  'test/smtp/outbox.test.ts',
 ];
 
 const leftovers = 'test/setup/leftovers.ts';

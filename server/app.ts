@@ -1,4 +1,5 @@
 import fastifyCookie from '@fastify/cookie';
+import fastifyMultipart from '@fastify/multipart';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { WebSessions } from './sessions/web-sessions.ts';
@@ -11,11 +12,16 @@ import allowedHosts from './http/allowed-hosts.ts';
 import noStore from './http/no-store.ts';
 import { trustProxyOption } from './http/proxy-trust.ts';
 import auth from './http/session-cookie.ts';
+import { draftRoutes } from './http/draft-routes.ts';
+import { outboxRoutes } from './http/outbox-routes.ts';
 import { messageFrameRoute } from './http/message-frame.ts';
 import { rawRoute } from './http/raw-route.ts';
 import securityHeaders from './http/security-headers.ts';
 import { sessionRoutes } from './http/session-routes.ts';
 import { registerStatic } from './http/static.ts';
+import { Outbox } from './send/outbox.ts';
+import { Uploads } from './send/uploads.ts';
+import { SendStore } from './store/send-store.ts';
 import { CachedStore } from './store/cached.ts';
 import { SqliteStore } from './store/sqlite.ts';
 import type { MailStore } from './store/store.ts';
@@ -52,6 +58,17 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   });
   const store = options.store ?? new CachedStore(SqliteStore.open(config.dataDir));
   const registry = new MailboxRegistry(config, options.connector ?? pop3Connector(config), store, app.log);
+  const sendStore = SendStore.open(config.dataDir);
+  const uploads = new Uploads(config.dataDir, { maxBytes: config.maxAttachmentBytes, perAccount: config.maxUploadsPerAccount });
+  const outbox = new Outbox({
+    store: sendStore, uploads, delayMs: config.sendDelaySeconds * 1000, sendsPerHour: config.sendsPerHour,
+    recipientsPerMessage: config.recipientsPerMessage, maxAttachmentsPerDraft: config.maxAttachmentsPerDraft,
+    credentials: (account) => registry.get(account)?.sendCredentials ?? null, log: app.log,
+  });
+  // Before the mailbox wipes its credentials: what waits in the outbox goes (or stays a draft at shutdown).
+  registry.onEnd(async (account, reason, credentials) => {
+    try { await outbox.end(account, reason, credentials); } finally { uploads.removeAccount(account); }
+  });
   const webSessions = new WebSessions({
     lifetimeMs: config.sessionLifetimeSeconds * 1000, idleMs: config.sessionIdleSeconds * 1000,
     maxTotal: config.maxWebSessions, perAccount: config.sessionsPerAccount, perClient: config.sessionsPerClient,
@@ -65,12 +82,15 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(noStore);
   await app.register(fastifyCookie);
   await app.register(auth);
+  await app.register(fastifyMultipart);
   await app.register(fastifyWebsocket, { options: { maxPayload: HARD_MAX_FRAME_BYTES } });
   // After the WebSocket plugin: its onRequest hook must mark an upgrade first, so a refused one has its socket closed.
   await app.register(allowedHosts, config);
 
   sessionRoutes(app, config, registry);
   rawRoute(app, registry, store);
+  draftRoutes(app, config, { store: sendStore, uploads, outbox });
+  outboxRoutes(app, registry, { store: sendStore, uploads, outbox });
   messageFrameRoute(app);
   wsRoute(app, config, registry);
   if (!(await registerStatic(app, config.webRoot))) {
@@ -81,6 +101,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     webSessions.close();
     await registry.closeAll();
     store.close();
+    sendStore.close();
+    uploads.close();
   });
   return app;
 }

@@ -89,6 +89,18 @@ export const FileConfig = z.strictObject({
   listingTimeoutSeconds: z.number().int().min(1).default(300),
   /** Pending deletes are committed this long after the last delete (undo window). */
   deleteGraceSeconds: z.number().int().min(0).default(8),
+  /** A sent message waits this long in the outbox before it goes (its Undo window). */
+  sendDelaySeconds: z.number().int().min(0).default(10),
+  /** Largest attachment upload, in octets (the SMTP server's SIZE still refuses a larger message). */
+  maxAttachmentBytes: z.number().int().min(1).default(25 * 1024 * 1024),
+  /** Attachments per draft, and uploads an account may hold at once. */
+  maxAttachmentsPerDraft: z.number().int().min(1).default(20),
+  maxUploadsPerAccount: z.number().int().min(1).default(50),
+  /** Drafts an account may keep. */
+  maxDraftsPerAccount: z.number().int().min(1).default(200),
+  /** Messages an account may send per hour, and recipients (To, Cc, Bcc together) per message. */
+  sendsPerHour: z.number().int().min(1).default(100),
+  recipientsPerMessage: z.number().int().min(1).default(50),
   /** Sign-in attempts per client address, and per username, in `signInWindowSeconds` (stops password guessing). */
   signInAttemptsPerClient: z.number().int().min(1).default(30),
   signInAttemptsPerUser: z.number().int().min(1).default(10),

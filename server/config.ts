@@ -123,6 +123,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   set('refreshIntervalSeconds', intFromEnv(env, 'REFRESH_INTERVAL_SECONDS'));
   set('minRefreshIntervalSeconds', intFromEnv(env, 'MIN_REFRESH_INTERVAL_SECONDS'));
   set('deleteGraceSeconds', intFromEnv(env, 'DELETE_GRACE_SECONDS'));
+  set('sendDelaySeconds', intFromEnv(env, 'SEND_DELAY_SECONDS'));
+  set('maxAttachmentBytes', intFromEnv(env, 'MAX_ATTACHMENT_BYTES'));
+  set('sendsPerHour', intFromEnv(env, 'SENDS_PER_HOUR'));
+  set('recipientsPerMessage', intFromEnv(env, 'RECIPIENTS_PER_MESSAGE'));
   set('listingTimeoutSeconds', intFromEnv(env, 'LISTING_TIMEOUT_SECONDS'));
   if (env.POP3_HOST) {
     const security = env.POP3_SECURITY || 'tls';

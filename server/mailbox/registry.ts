@@ -5,6 +5,9 @@ import type { Credentials, Pop3Connector } from './mailbox-client.ts';
 import { ConnectionLimiter } from './limiter.ts';
 import { MailboxSession, type EndReason, type MailboxOptions } from './session.ts';
 
+/** Told when a mailbox ends, with its credentials still there. */
+export type EndHook = (account: string, reason: EndReason, credentials: Credentials | null) => Promise<void>;
+
 /** The account a mailbox belongs to; the store key as well. */
 export function accountId(serverId: string, username: string): string {
   return JSON.stringify([serverId, username]);
@@ -17,6 +20,7 @@ export function accountId(serverId: string, username: string): string {
 export class MailboxRegistry {
   private readonly mailboxes = new Map<string, { session: MailboxSession; users: number }>();
   private readonly limiters = new Map<string, ConnectionLimiter>();
+  private readonly endHooks: EndHook[] = [];
 
   constructor(
     private readonly config: Config,
@@ -25,6 +29,15 @@ export class MailboxRegistry {
     private readonly log: MailboxOptions['log'],
   ) {
     for (const s of config.servers) this.limiters.set(s.id, new ConnectionLimiter(s.maxConnections));
+  }
+
+  /** Runs when an account's mailbox ends, before its credentials are wiped (the outbox sends what waits). */
+  onEnd(hook: EndHook): void {
+    this.endHooks.push(hook);
+  }
+
+  private async runEndHooks(account: string, reason: EndReason, session: MailboxSession): Promise<void> {
+    for (const hook of this.endHooks) await hook(account, reason, session.sendCredentials).catch(() => undefined);
   }
 
   server(id: string): ServerConfig | undefined {
@@ -110,13 +123,20 @@ export class MailboxRegistry {
     entry.users--;
     if (entry.users > 0) return;
     this.mailboxes.delete(account);
-    await entry.session.shutdown(reason);
+    try {
+      await this.runEndHooks(account, reason, entry.session);
+    } finally {
+      await entry.session.shutdown(reason);
+    }
   }
 
   /** The server stops: deletes still inside their Undo window stay undone. */
   async closeAll(): Promise<void> {
-    const all = [...this.mailboxes.values()];
+    const all = [...this.mailboxes];
     this.mailboxes.clear();
-    await Promise.all(all.map((e) => e.session.shutdown('shutdown').catch(() => undefined)));
+    await Promise.all(all.map(async ([account, e]) => {
+      await this.runEndHooks(account, 'shutdown', e.session);
+      await e.session.shutdown('shutdown').catch(() => undefined);
+    }));
   }
 }

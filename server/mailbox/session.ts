@@ -81,6 +81,9 @@ export class MailboxSession {
     return known.length === given.length && timingSafeEqual(known, given);
   }
 
+  /** The sign-in credentials, for SMTP submission as the same user; null once the mailbox ended. */
+  get sendCredentials(): Credentials | null { return this.credentials ? { ...this.credentials } : null; }
+
   setCredentials(credentials: Credentials): void { this.credentials = { ...credentials }; }
 
   /** Take over the connection that verified the sign-in, so the first listing needs no second login. */

@@ -22,6 +22,8 @@ export interface SendRequest {
 
 export interface SendResult extends SubmitResult {
   messageId: string;
+  /** The message as submitted (for the Sent folder). */
+  bytes: Buffer;
 }
 
 const MESSAGE_ID = /^<[^<>\s]+@[^<>\s]+>$/;
@@ -59,5 +61,5 @@ export async function sendMessage(
     ...(request.references ? { references: request.references } : {}),
   });
   const result = await submit(smtp, credentials, composed.envelope, composed.bytes, timeouts);
-  return { ...result, messageId: composed.messageId };
+  return { ...result, messageId: composed.messageId, bytes: composed.bytes };
 }

@@ -73,6 +73,16 @@ export const ErrorCode = z.enum([
    * it may or may not have been sent. Never retried automatically (it could arrive twice).
    */
   'SMTP_OUTCOME_UNKNOWN',
+  /** This account sent its configured number of messages in the last hour (`limit`); wait `retryAfterSeconds`. */
+  'SEND_RATE_LIMITED',
+  /** The message has more recipients (To, Cc and Bcc together) than allowed (`limit`). */
+  'TOO_MANY_RECIPIENTS',
+  /** An attachment exceeds the size limit (`limit`, octets); it was not kept. */
+  'ATTACHMENT_TOO_LARGE',
+  /** A draft or session holds as many attachments as allowed (`limit`). */
+  'TOO_MANY_ATTACHMENTS',
+  /** The draft is being sent (in the Undo window or on its way); cancel the send to change or delete it. */
+  'DRAFT_LOCKED',
   // --- the API ---
   /** The frame or request body is not valid JSON or does not match the schema. */
   'BAD_REQUEST',
@@ -115,7 +125,7 @@ export const ApiError = z.strictObject({
   retryAfterSeconds: z.number().int().nonnegative().optional(),
   /** The mail server's own words (POP3 after -ERR, SMTP its reply), when it gave any: shown as its, never parsed. */
   serverText: z.string().max(512).optional(),
-  /** The limit that was exceeded (FRAME_TOO_LARGE: octets of a frame; TOO_LARGE, SMTP_MESSAGE_TOO_LARGE: octets of a message; SERVER_TOO_SLOW: seconds). */
+  /** The limit that was exceeded (FRAME_TOO_LARGE: octets of a frame; TOO_LARGE, SMTP_MESSAGE_TOO_LARGE, ATTACHMENT_TOO_LARGE: octets; SERVER_TOO_SLOW: seconds; SEND_RATE_LIMITED: messages per hour; TOO_MANY_RECIPIENTS, TOO_MANY_ATTACHMENTS: a count). */
   limit: z.number().int().nonnegative().optional(),
   /** The configured label of the mail server at fault (SERVER_TOO_SLOW), so the person knows which one. */
   serverLabel: z.string().max(100).optional(),

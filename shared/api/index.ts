@@ -2,3 +2,4 @@ export * from './errors.ts';
 export * from './summary.ts';
 export * from './http.ts';
 export * from './ws.ts';
+export * from './send.ts';

@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import type { SentMessage } from '../../shared/api/index.ts';
+import type { SmtpConfig } from '../config.ts';
+import { BridgeError } from '../errors.ts';
+import type { Credentials } from '../mailbox/mailbox-client.ts';
+import { parseAddressList } from '../smtp/addresses.ts';
+import { assertHeaderSafe } from '../smtp/header-guard.ts';
+import { sendMessage } from '../smtp/send.ts';
+import type { SmtpTimeouts } from '../smtp/submit.ts';
+import type { SendStore, StoredDraft } from '../store/send-store.ts';
+import type { Uploads } from './uploads.ts';
+
+/** The raw message is kept in the Sent table up to this size; larger ones keep headers and text only. */
+const MAX_RAW_KEPT = 2 * 1024 * 1024;
+
+export interface DraftLimits {
+  recipientsPerMessage: number;
+  maxAttachmentsPerDraft: number;
+}
+
+/**
+ * Refuses a draft that cannot be sent as it is, before its Undo window
+ * starts: bad addresses, too many recipients or attachments, an attachment
+ * that is gone (uploads end with the session).
+ */
+export function checkDraft(draft: StoredDraft, account: string, uploads: Uploads, limits: DraftLimits): void {
+  const { to, cc, bcc, attachments, subject, inReplyTo, references } = draft.input;
+  for (const [field, value] of Object.entries({ to, cc, bcc, subject, 'in-reply-to': inReplyTo, references })) assertHeaderSafe(field, value);
+  const count = parseAddressList('to', to).length + parseAddressList('cc', cc).length + parseAddressList('bcc', bcc).length;
+  if (count === 0) throw new BridgeError('INVALID_ADDRESS', { field: 'to' });
+  if (count > limits.recipientsPerMessage) throw new BridgeError('TOO_MANY_RECIPIENTS', { limit: limits.recipientsPerMessage });
+  if (attachments.length > limits.maxAttachmentsPerDraft) throw new BridgeError('TOO_MANY_ATTACHMENTS', { limit: limits.maxAttachmentsPerDraft });
+  if (attachments.some((id) => !uploads.get(account, id))) throw new BridgeError('NOT_FOUND', { field: 'attachments' });
+}
+
+/**
+ * Sends the draft once as the signed-in user and records it in the Sent
+ * table, removing the draft and its uploads. Throws the send's BridgeError
+ * (the caller records it on the draft); never retries.
+ */
+export async function sendDraft(
+  account: string, draft: StoredDraft, smtp: SmtpConfig | undefined, credentials: Credentials,
+  deps: { store: SendStore; uploads: Uploads; now: () => number; timeouts?: SmtpTimeouts },
+): Promise<string> {
+  const input = draft.input;
+  const files = input.attachments.map((id) => {
+    const meta = deps.uploads.get(account, id);
+    if (!meta) throw new BridgeError('NOT_FOUND', { field: 'attachments' });
+    return { meta, content: deps.uploads.content(account, id) };
+  });
+  const result = await sendMessage(smtp, credentials, {
+    to: input.to, cc: input.cc, bcc: input.bcc, subject: input.subject, text: input.text,
+    ...(input.inReplyTo ? { inReplyTo: input.inReplyTo } : {}),
+    ...(input.references?.length ? { references: input.references } : {}),
+    attachments: files.map((f) => ({ filename: f.meta.filename, contentType: f.meta.contentType, content: f.content })),
+  }, ...(deps.timeouts ? [deps.timeouts] : []));
+  const sent: SentMessage = {
+    id: randomBytes(12).toString('base64url'), sentAt: deps.now(), messageId: result.messageId,
+    to: input.to, cc: input.cc, bcc: input.bcc, subject: input.subject, text: input.text,
+    ...(input.inReplyTo ? { inReplyTo: input.inReplyTo } : {}),
+    ...(input.references?.length ? { references: input.references } : {}),
+    attachments: files.map((f) => ({ filename: f.meta.filename, contentType: f.meta.contentType, size: f.meta.size })),
+    accepted: result.accepted, refused: result.refused,
+  };
+  deps.store.recordSent(account, sent, result.bytes.length <= MAX_RAW_KEPT ? result.bytes : null, draft.id);
+  deps.uploads.remove(account, input.attachments);
+  return sent.id;
+}
