@@ -23,3 +23,19 @@ export function certificateInfo(certificate: PeerCertificate | undefined | null)
     subjectAltName: certificate.subjectaltname ?? null,
   };
 }
+
+export interface TlsInfo { protocol: string | null; certificate: CertificateInfo | null }
+
+/** The report's TLS lines, the same for the POP3 and the SMTP check. */
+export function tlsRows(tls: TlsInfo | null, connected: boolean, row: (label: string, value: string | null | undefined) => void): void {
+  if (tls) {
+    row('TLS', tls.protocol);
+    row('certificate', tls.certificate?.subject);
+    row('  issuer', tls.certificate?.issuer);
+    row('  names', tls.certificate?.subjectAltName);
+    row('  valid', tls.certificate ? `${tls.certificate.validFrom} to ${tls.certificate.validTo}` : null);
+    row('  sha256', tls.certificate?.fingerprint256);
+  } else if (connected) {
+    row('TLS', 'none (clear text)');
+  }
+}

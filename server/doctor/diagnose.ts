@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { certificateInfo, type CertificateInfo } from './certificate.ts';
+import { certificateInfo, tlsRows, type TlsInfo } from './certificate.ts';
 import { Pop3Client } from '../pop3-client/client.ts';
 import type { Credentials, Mechanism, Pop3ClientOptions, Pop3Endpoint } from '../pop3-client/client.ts';
 import { mechanismsFor } from '../pop3-client/mechanisms.ts';
@@ -14,7 +14,7 @@ export interface Diagnosis {
   connectMs: number | null;
   roundTripMs: number | null;
   greeting: string | null;
-  tls: { protocol: string | null; certificate: CertificateInfo | null } | null;
+  tls: TlsInfo | null;
   capabilities: string[] | null;
   mechanismsOffered: string[];
   mechanismChosen: Mechanism | null;
@@ -88,7 +88,7 @@ export async function diagnose(endpoint: Pop3Endpoint, credentials: Credentials 
   return diagnosis;
 }
 
-export type { CertificateInfo };
+export type { CertificateInfo } from './certificate.ts';
 
 export function formatDiagnosis(d: Diagnosis): string {
   const lines = [`Popbridge connection doctor: ${d.endpoint.host}:${d.endpoint.port} (${d.endpoint.security})`];
@@ -98,16 +98,7 @@ export function formatDiagnosis(d: Diagnosis): string {
   row('connect+greeting', d.connectMs === null ? null : `${d.connectMs} ms`);
   row('round trip (CAPA)', d.roundTripMs === null ? null : `${d.roundTripMs} ms`);
   row('greeting', d.greeting);
-  if (d.tls) {
-    row('TLS', d.tls.protocol);
-    row('certificate', d.tls.certificate?.subject);
-    row('  issuer', d.tls.certificate?.issuer);
-    row('  names', d.tls.certificate?.subjectAltName);
-    row('  valid', d.tls.certificate ? `${d.tls.certificate.validFrom} to ${d.tls.certificate.validTo}` : null);
-    row('  sha256', d.tls.certificate?.fingerprint256);
-  } else if (d.connectMs !== null) {
-    row('TLS', 'none (clear text)');
-  }
+  tlsRows(d.tls, d.connectMs !== null, row);
   if (d.connectMs !== null) {
     row('CAPA', d.capabilities ? d.capabilities.join(' | ') : 'not supported (RFC 1939 minimal server)');
     row('sign-in offered', d.mechanismsOffered.join(', ') || 'none');

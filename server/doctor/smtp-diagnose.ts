@@ -5,14 +5,14 @@ import type { ErrorCode } from '../../shared/api/index.ts';
 import { BridgeError } from '../errors.ts';
 import { toSendError } from '../smtp/smtp-errors.ts';
 import { connect, openConnection, type SmtpEndpoint, type SmtpTimeouts, DEFAULT_SMTP_TIMEOUTS } from '../smtp/submit.ts';
-import { certificateInfo, type CertificateInfo } from './certificate.ts';
+import { certificateInfo, tlsRows, type TlsInfo } from './certificate.ts';
 
 export interface SmtpDiagnosis {
   endpoint: { host: string; port: number; security: SmtpEndpoint['security'] };
   ok: boolean;
   /** Milliseconds: TCP, TLS (or STARTTLS), greeting and EHLO. */
   connectMs: number | null;
-  tls: { protocol: string | null; certificate: CertificateInfo | null } | null;
+  tls: TlsInfo | null;
   /** EHLO keywords after TLS: what the server offers a signed-in client. */
   extensions: string[] | null;
   authMechanisms: string[];
@@ -77,16 +77,7 @@ export function formatSmtpDiagnosis(d: SmtpDiagnosis): string {
     if (value !== null && value !== undefined && value !== '') lines.push(`  ${label.padEnd(18)} ${value}`);
   };
   row('connect+EHLO', d.connectMs === null ? null : `${d.connectMs} ms`);
-  if (d.tls) {
-    row('TLS', d.tls.protocol);
-    row('certificate', d.tls.certificate?.subject);
-    row('  issuer', d.tls.certificate?.issuer);
-    row('  names', d.tls.certificate?.subjectAltName);
-    row('  valid', d.tls.certificate ? `${d.tls.certificate.validFrom} to ${d.tls.certificate.validTo}` : null);
-    row('  sha256', d.tls.certificate?.fingerprint256);
-  } else if (d.connectMs !== null) {
-    row('TLS', 'none (clear text)');
-  }
+  tlsRows(d.tls, d.connectMs !== null, row);
   if (d.extensions) {
     row('EHLO', d.extensions.join(' | '));
     row('AUTH', d.authMechanisms.join(' ') || 'none offered');
