@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutboxQueued, OutboxStatus, Upload } from '../../shared/api/index.ts';
 import { TestBrowser } from '../server/client.ts';
 import { startBridge, type Bridge } from '../server/harness.ts';
-import { startPostfix, type Postfix } from '../support/postfix.ts';
+import { deliveredTo, startPostfix, type Postfix } from '../support/postfix.ts';
 
 // The whole send path through the HTTP API: sign in to the bridge as a
 // Dovecot user that Postfix also authenticates, upload an attachment, save a
@@ -28,16 +28,7 @@ describe('sending through the bridge and a real Postfix', () => {
     await postfix?.stop();
   });
 
-  async function delivered(subject: string): Promise<Buffer> {
-    const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline) {
-      for (const file of await postfix.dovecot.messageFiles(bob.username)) {
-        if ((await PostalMime.parse(file.bytes)).subject === subject) return file.bytes;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error(`"${subject}" was not delivered:\n${await postfix.log()}`);
-  }
+  const delivered = (subject: string): Promise<Buffer> => deliveredTo(postfix, bob.username, subject);
 
   it('uploads, saves a draft, sends after the Undo window, and bob receives it with the attachment intact', async () => {
     const browser = new TestBrowser(bridge.url);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SmtpConfig } from '../../server/config.ts';
 import { Pop3Client } from '../../server/pop3-client/client.ts';
 import { sendMessage, type SendRequest } from '../../server/smtp/send.ts';
-import { startPostfix, type Postfix } from '../support/postfix.ts';
+import { deliveredTo, startPostfix, type Postfix } from '../support/postfix.ts';
 
 // Sending as alice through a real Postfix (SASL by the test Dovecot), reading
 // the delivered message back from bob's maildir and over POP3.
@@ -33,16 +33,7 @@ describe('sending through Postfix', () => {
     attachments: [{ filename: 'Übersicht März.bin', contentType: 'application/octet-stream', content: attachment }],
   });
 
-  async function delivered(subject: string): Promise<Buffer> {
-    const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline) {
-      for (const file of await postfix.dovecot.messageFiles(bob.username)) {
-        if ((await PostalMime.parse(file.bytes)).subject === subject) return file.bytes;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error(`"${subject}" was not delivered:\n${await postfix.log()}`);
-  }
+  const delivered = (subject: string): Promise<Buffer> => deliveredTo(postfix, bob.username, subject);
 
   it.each(['starttls', 'tls'] as const)('delivers over %s with headers, non-ASCII subject, text and attachment intact', async (security) => {
     const subject = `Café ☕ über ${security} – ünïcödé`;

@@ -1,3 +1,4 @@
+import PostalMime from 'postal-mime';
 import { access, chmod, chown, mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -185,4 +186,16 @@ async function waitFor220(port: number, caPem: string | undefined, isDead: () =>
     await sleep(50);
   }
   throw new Error(`port ${port}: ${isDead() ? 'postfix master exited' : lastError}`);
+}
+
+/** The raw bytes of the message with this subject once Postfix has delivered it to `user`; fails after 10 s with Postfix's log. */
+export async function deliveredTo(postfix: Postfix, user: string, subject: string): Promise<Buffer> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    for (const file of await postfix.dovecot.messageFiles(user)) {
+      if ((await PostalMime.parse(file.bytes)).subject === subject) return file.bytes;
+    }
+    await sleep(50);
+  }
+  throw new Error(`"${subject}" was not delivered:\n${await postfix.log()}`);
 }
