@@ -3,3 +3,4 @@ export * from './summary.ts';
 export * from './http.ts';
 export * from './ws.ts';
 export * from './send.ts';
+export * from './accounts.ts';
