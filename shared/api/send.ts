@@ -21,6 +21,8 @@ export type Upload = z.infer<typeof Upload>;
 
 /** PUT /api/drafts/:id body: the draft as the person wrote it. */
 export const DraftInput = z.strictObject({
+  /** The account (AccountTag) the message goes out as; the primary when absent. */
+  account: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
   to: z.string().max(MAX_ADDRESS_FIELD),
   cc: z.string().max(MAX_ADDRESS_FIELD).default(''),
   bcc: z.string().max(MAX_ADDRESS_FIELD).default(''),
