@@ -32,13 +32,13 @@ function smtpError(code: number, text: string): Error {
 
 /** RFC 5321 §4.4: the receiving server adds Return-Path and a Received trace line. */
 function traceHeaders(from: string, client: string): string {
-  return `Return-Path: <${from}>\r\nReceived: from ${client} by demo.popbridge.test with ESMTPA; ${new Date().toUTCString()}\r\n`;
+  return `Return-Path: <${from}>\r\nReceived: from ${client} by popbridge.example.com with ESMTPA; ${new Date().toUTCString()}\r\n`;
 }
 
 export async function startDemoSmtp(options: DemoSmtpOptions): Promise<DemoSmtp> {
   const address = options.address.toLowerCase();
   const server = new SMTPServer({
-    name: 'demo.popbridge.test',
+    name: 'popbridge.example.com',
     banner: 'Popbridge demo: mail to the demo address only',
     logger: false,
     disableReverseLookup: true,

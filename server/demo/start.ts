@@ -12,7 +12,7 @@ export interface Demo {
 
 const USERNAME = 'demo';
 /** The demo's From address, and the only one its SMTP server accepts mail for. */
-export const DEMO_FROM_TEMPLATE = '{user}@demo.popbridge.test';
+export const DEMO_FROM_TEMPLATE = '{user}@popbridge.example.com';
 export const DEMO_ADDRESS = DEMO_FROM_TEMPLATE.replace('{user}', USERNAME);
 
 /**
