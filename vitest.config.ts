@@ -39,6 +39,7 @@ const SOCKETS = [
   'test/mailbox/refresh-flood.test.ts',
   'test/smtp/faults.test.ts',
   'test/smtp/outbox.test.ts',
+  'test/demo/send.test.ts',
 ];
 
 const leftovers = 'test/setup/leftovers.ts';

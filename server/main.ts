@@ -1,31 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { startPop3Server, type Pop3Server } from './pop3-server/index.ts';
+import { startDemo, type Demo } from './demo/start.ts';
 
+// Resolved here, not in demo/: the build bundles everything into dist/server/main.js and copies the mail beside it.
 const DEMO_MAIL = fileURLToPath(new URL('./demo/mail', import.meta.url));
-
-/**
- * With no POP3 server configured, run the demo: Popbridge's own POP3 server
- * on loopback over the sample mail (in memory: deletes last until restart).
- */
-async function startDemo(config: Config): Promise<{ config: Config; pop3: Pop3Server }> {
-  const username = 'demo';
-  const password = randomBytes(6).toString('base64url');
-  const pop3 = await startPop3Server({
-    host: '127.0.0.1', port: 0, users: [{ username, password }],
-    maildrops: { [username]: { folder: DEMO_MAIL } },
-  });
-  return {
-    pop3,
-    config: {
-      ...config,
-      demo: { username, password },
-      servers: [{ id: 'demo', label: 'Demo mailbox', host: pop3.host, port: pop3.port, security: 'plain', maxConnections: 4 }],
-    },
-  };
-}
 
 async function main(): Promise<void> {
   let config: Config;
@@ -38,11 +17,10 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  let demo: Pop3Server | undefined;
+  let demo: Demo | undefined;
   if (config.servers.length === 0) {
-    const started = await startDemo(config);
-    config = started.config;
-    demo = started.pop3;
+    demo = await startDemo(config, DEMO_MAIL);
+    config = demo.config;
   }
   const app = await buildApp(config);
   if (demo) app.addHook('onClose', async () => { await demo.close(); });

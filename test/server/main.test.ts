@@ -19,7 +19,7 @@ describe('npm start without a POP3 server configured', () => {
     popbridge = await startPopbridge({ DATA_DIR: dataDir });
     const browser = new TestBrowser(popbridge.url);
     const config = await browser.http('GET', '/api/config');
-    expect(config.json.servers).toEqual([{ id: 'demo', label: 'Demo mailbox', canSend: false }]);
+    expect(config.json.servers).toEqual([{ id: 'demo', label: 'Demo mailbox', canSend: true }]);
     const { username, password } = config.json.demo;
     expect((await browser.signIn('demo', username, password)).status).toBe(200);
     const tab = await browser.tab();
