@@ -73,7 +73,8 @@ export function errorText(error: { code: AppError['code']; facts?: ErrorFacts })
   }
   if (error.code === 'SERVER_BUSY') {
     const server = serverLabel ? `the mail server “${serverLabel}”` : 'the mail server';
-    text = `Every connection ${server} allows is busy with other people’s mail. Try again in a minute.`;
+    const when = retryAfterSeconds ? `about ${minutes(retryAfterSeconds)} min` : 'a minute';
+    text = `Every connection ${server} allows is busy with other people’s mail. Try again in ${when}.`;
   }
   if (retryAfterSeconds && (error.code === 'RATE_LIMITED' || error.code === 'LOGIN_DELAY')) {
     text += ` (about ${minutes(retryAfterSeconds)} min)`;
