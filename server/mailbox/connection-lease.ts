@@ -156,7 +156,8 @@ export class ConnectionLease {
   private armIdle(): void {
     clearTimeout(this.idleTimer);
     if (this.ended || !this.current || this.pending > 0) return;
-    if (this.slot && !this.options.holding?.()) this.options.limiter.idle(this.slot, () => this.yieldSlot());
+    // Offered even while a delete waits: whether it may go is decided when someone asks (yieldSlot).
+    if (this.slot) this.options.limiter.idle(this.slot, () => this.yieldSlot());
     // Pending deletes are not committed here: no DELE has been sent for them, so this QUIT deletes nothing.
     this.idleTimer = setTimeout(() => {
       this.run(() => this.close())
