@@ -24,7 +24,7 @@ const TEXT: Record<ErrorCode | ClientErrorCode, string> = {
   COMMAND_FAILED: 'The mail server refused the request. Press Refresh and try again.',
   MESSAGE_INTERRUPTED: 'The mail server closed the connection while sending this message; try again.',
   SERVER_TOO_SLOW: 'The mail server is answering too slowly; the list shows what arrived. Try Refresh later.',
-  SERVER_BUSY: 'Every connection the mail server allows is busy with other people’s mail. Try again in a minute.',
+  SERVER_BUSY: 'Every connection the mail server allows Popbridge stayed in use by other mailboxes. Try again in a minute.',
   SEND_NOT_CONFIGURED: 'Sending mail is not set up for this server. Ask your administrator.',
   INVALID_ADDRESS: 'An address is not valid. Check the recipients and try again.',
   INVALID_HEADER: 'A field contains a line break or control character. Remove it and try again.',
@@ -74,7 +74,7 @@ export function errorText(error: { code: AppError['code']; facts?: ErrorFacts })
   if (error.code === 'SERVER_BUSY') {
     const server = serverLabel ? `the mail server “${serverLabel}”` : 'the mail server';
     const when = retryAfterSeconds ? `about ${minutes(retryAfterSeconds)} min` : 'a minute';
-    text = `Every connection ${server} allows is busy with other people’s mail. Try again in ${when}.`;
+    text = `Every connection ${server} allows Popbridge stayed in use by other mailboxes. Try again in ${when}.`;
   }
   if (retryAfterSeconds && (error.code === 'RATE_LIMITED' || error.code === 'LOGIN_DELAY')) {
     text += ` (about ${minutes(retryAfterSeconds)} min)`;
@@ -90,10 +90,10 @@ export function errorText(error: { code: AppError['code']; facts?: ErrorFacts })
 
 /**
  * Why a sync waits (the mail server takes only so many connections from
- * Popbridge, and other people's are busy), its place, and how long at most.
+ * Popbridge, and other mailboxes are using them), its place, and how long at most.
  */
 export function queuedText(position?: number, waitAtMostSeconds?: number): string {
-  let text = 'Waiting for a connection: the mail server allows only a few at once and all are busy with other people’s mail';
+  let text = 'Waiting for a connection: the mail server takes only a few at once from Popbridge and other mailboxes are using them';
   if (position) text += ` (you are number ${position} in line)`;
   if (waitAtMostSeconds !== undefined) {
     text += waitAtMostSeconds < 120 ? `; at most ${waitAtMostSeconds} s more` : `; at most ${minutes(waitAtMostSeconds)} min more`;
