@@ -77,6 +77,8 @@ export const FileConfig = z.strictObject({
   connectionIdleSeconds: z.number().int().min(1).default(120),
   /** QUIT an unused POP3 connection after this long, so other clients get in. */
   idleCloseSeconds: z.number().int().min(1).default(60),
+  /** A sign-in or sync queued behind a server's connection cap fails with SERVER_BUSY after this long. */
+  connectionWaitSeconds: z.number().int().min(1).default(60),
   /** Reconnect to look for new mail this often while a tab is open; 0 = never. */
   refreshIntervalSeconds: z.number().int().min(0).default(300),
   /** A refresh logs in again at most this often per account, so a refresh flood is no login storm at the provider. */

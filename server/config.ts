@@ -120,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   ];
   for (const [k, e] of ints) set(k, intFromEnv(env, e));
   set('idleCloseSeconds', intFromEnv(env, 'IDLE_CLOSE_SECONDS'));
+  set('connectionWaitSeconds', intFromEnv(env, 'CONNECTION_WAIT_SECONDS'));
   set('refreshIntervalSeconds', intFromEnv(env, 'REFRESH_INTERVAL_SECONDS'));
   set('minRefreshIntervalSeconds', intFromEnv(env, 'MIN_REFRESH_INTERVAL_SECONDS'));
   set('deleteGraceSeconds', intFromEnv(env, 'DELETE_GRACE_SECONDS'));

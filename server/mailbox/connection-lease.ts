@@ -1,7 +1,7 @@
 import { BridgeError, toApiError } from '../errors.ts';
 import type { Listing } from './listing.ts';
 import type { Credentials, MailboxClient, Pop3Connector } from './mailbox-client.ts';
-import type { ConnectionLimiter, Release } from './limiter.ts';
+import type { ConnectionLimiter, OnPosition, Release } from './limiter.ts';
 
 export interface LeaseOptions {
   serverId: string;
@@ -9,8 +9,10 @@ export interface LeaseOptions {
   connector: Pop3Connector;
   idleCloseMs: number;
   log: { warn(obj: object, msg: string): void };
-  /** Waiting for a free slot under the server's connection cap. */
-  onQueued(position: number): void;
+  /** Waiting for a free slot under the server's connection cap (position, seconds at most). */
+  onQueued: OnPosition;
+  /** The connection must stay open though nothing runs (a delete waits in its Undo window). */
+  holding?: () => boolean;
   onConnecting(): void;
   now?: () => number;
 }
@@ -28,10 +30,16 @@ const sessionEnded = (): BridgeError => new BridgeError('SESSION_EXPIRED');
  * at a time (`run`), closed with QUIT after `idleCloseMs` unused so phones
  * and other clients can get in, opened no sooner than LOGIN-DELAY allows,
  * and counted against the server's connection cap until the socket closes.
+ * An idle connection (nothing running or queued, nothing `holding` it)
+ * yields its slot at once to anyone queued for the same server.
  */
 export class ConnectionLease {
   private current: OpenConnection | null = null;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Actions queued or running. */
+  private pending = 0;
+  /** The current connection's slot under the cap. */
+  private slot: Release | null = null;
   private lastLoginAt = Number.NEGATIVE_INFINITY;
   private loginDelayMs = 0;
   private idleTimer: NodeJS.Timeout | undefined;
@@ -58,8 +66,11 @@ export class ConnectionLease {
   run<T>(action: () => Promise<T>): Promise<T> {
     if (this.ended) return Promise.reject(sessionEnded());
     clearTimeout(this.idleTimer);
+    if (this.slot) this.options.limiter.inUseAgain(this.slot);
+    this.pending++;
     const result = this.queue.then(action);
-    this.queue = result.then(() => this.armIdle(), () => this.armIdle());
+    const settled = (): void => { this.pending--; this.armIdle(); };
+    this.queue = result.then(settled, settled);
     return result;
   }
 
@@ -89,7 +100,7 @@ export class ConnectionLease {
       const seconds = Math.ceil(wait / 1000);
       throw new BridgeError('LOGIN_DELAY', { retryAfterSeconds: seconds });
     }
-    const release = await this.options.limiter.acquire((position) => this.options.onQueued(position));
+    const release = await this.options.limiter.acquire(this.options.onQueued);
     this.options.onConnecting();
     let client: MailboxClient;
     try {
@@ -126,23 +137,40 @@ export class ConnectionLease {
     this.loginDelayMs = (client.capabilities.loginDelay?.seconds ?? 0) * 1000;
     const open: OpenConnection = { client, listing: null };
     this.current = open;
+    this.slot = release;
     // The one place a connection gives its slot back: whatever ends it (QUIT,
     // drop, the server) closes the socket, and every close lands here.
     client.onClose(() => {
       release();
+      if (this.slot === release) this.slot = null;
       if (this.current === open) this.current = null;
     });
     return open;
   }
 
+  /** Something that held the connection let go of it (an undone delete): idle now unless an action runs. */
+  released(): void {
+    if (this.pending === 0) this.armIdle();
+  }
+
   private armIdle(): void {
     clearTimeout(this.idleTimer);
-    if (this.ended || !this.current) return;
+    if (this.ended || !this.current || this.pending > 0) return;
+    // Offered even while a delete waits: whether it may go is decided when someone asks (yieldSlot).
+    if (this.slot) this.options.limiter.idle(this.slot, () => this.yieldSlot());
     // Pending deletes are not committed here: no DELE has been sent for them, so this QUIT deletes nothing.
     this.idleTimer = setTimeout(() => {
       this.run(() => this.close())
         .catch((e) => this.options.log.warn({ code: toApiError(e).code }, 'idle close failed'));
     }, this.options.idleCloseMs);
     this.idleTimer.unref();
+  }
+
+  /** Asked by the limiter for someone queued: QUIT (commits nothing, no DELE was sent); the next action logs in again. */
+  private yieldSlot(): boolean {
+    if (this.ended || !this.current || this.pending > 0 || this.options.holding?.()) return false;
+    this.run(() => this.close())
+      .catch((e) => this.options.log.warn({ code: toApiError(e).code }, 'closing an idle connection for a waiting user failed'));
+    return true;
   }
 }

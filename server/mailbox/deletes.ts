@@ -112,7 +112,8 @@ export class Deletes {
     this.graceTimer = setTimeout(() => {
       this.host.run(() => this.commitNow(true)).catch((e) => {
         const error = toApiError(e);
-        if (error.code === 'LOGIN_DELAY' && this.pending.size) {
+        // Not now, but later: the server's LOGIN-DELAY, or every connection busy (SERVER_BUSY).
+        if ((error.code === 'LOGIN_DELAY' || error.code === 'SERVER_BUSY') && this.pending.size) {
           this.graceTimer = setTimeout(() => this.armGrace(), (error.retryAfterSeconds ?? 1) * 1000);
           this.graceTimer.unref();
         }

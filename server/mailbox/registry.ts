@@ -28,7 +28,8 @@ export class MailboxRegistry {
     private readonly store: MailStore,
     private readonly log: MailboxOptions['log'],
   ) {
-    for (const s of config.servers) this.limiters.set(s.id, new ConnectionLimiter(s.maxConnections));
+    const waitMs = config.connectionWaitSeconds * 1000;
+    for (const s of config.servers) this.limiters.set(s.id, new ConnectionLimiter(s.maxConnections, { waitMs, serverLabel: s.label }));
   }
 
   /** Runs when an account's mailbox ends, before its credentials are wiped (the outbox sends what waits). */
@@ -70,6 +71,7 @@ export class MailboxRegistry {
       return account;
     }
     const limiter = this.limiter(serverId);
+    // Queued behind the cap, idle mailboxes yield at once; busy ones for at most connectionWaitSeconds (SERVER_BUSY).
     const release = await limiter.acquire();
     let client;
     try {

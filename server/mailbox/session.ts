@@ -59,7 +59,12 @@ export class MailboxSession {
     this.credentials = { ...credentials };
     this.lease = new ConnectionLease({
       ...options,
-      onQueued: (position) => this.emit({ type: 'syncProgress', phase: 'queued', loaded: 0, total: 0, queuePosition: position }),
+      onQueued: (position, waitAtMostSeconds) => this.emit({
+        type: 'syncProgress', phase: 'queued', loaded: 0, total: 0, queuePosition: position,
+        ...(waitAtMostSeconds === undefined ? {} : { waitAtMostSeconds }),
+      }),
+      // Undo needs nothing from the connection, but a delete in its Undo window is work in progress: it keeps it.
+      holding: () => this.deletes.pendingKeys.length > 0,
       onConnecting: () => this.emit({ type: 'syncProgress', phase: 'connecting', loaded: 0, total: 0 }),
     });
     this.requests = new SyncRequests((action) => this.lease.run(action));
@@ -191,7 +196,11 @@ export class MailboxSession {
   }
 
   markDelete(keys: string[]): string[] { return this.deletes.mark(keys); }
-  undoDelete(keys: string[]): string[] { return this.deletes.undo(keys); }
+  undoDelete(keys: string[]): string[] {
+    const restored = this.deletes.undo(keys);
+    this.lease.released(); // with nothing left pending, the connection may be idle now
+    return restored;
+  }
   commitDeletes(): Promise<{ committed: string[]; failed: string[] }> { return this.deletes.commit(); }
 
   /** RETR in the current connection, holding it until the body is read (raw-message.ts). */

@@ -41,6 +41,11 @@ export const ErrorCode = z.enum([
   'MESSAGE_INTERRUPTED',
   /** The listing took longer than the configured limit (`limit`, seconds); `serverLabel` names the server. */
   'SERVER_TOO_SLOW',
+  /**
+   * Every connection the mail server allows this bridge is busy with other users' actions, and none came free
+   * within `connectionWaitSeconds` (`retryAfterSeconds`); `serverLabel` names the server.
+   */
+  'SERVER_BUSY',
   // --- sending through the provider's SMTP submission server ---
   /** This server has no SMTP submission configured; sending is unavailable. */
   'SEND_NOT_CONFIGURED',
@@ -121,13 +126,13 @@ export type ErrorCode = z.infer<typeof ErrorCode>;
  */
 export const ApiError = z.strictObject({
   code: ErrorCode,
-  /** Seconds to wait before retrying (RATE_LIMITED, LOGIN_DELAY). */
+  /** Seconds to wait before retrying (RATE_LIMITED, LOGIN_DELAY, SERVER_BUSY). */
   retryAfterSeconds: z.number().int().nonnegative().optional(),
   /** The mail server's own words (POP3 after -ERR, SMTP its reply), when it gave any: shown as its, never parsed. */
   serverText: z.string().max(512).optional(),
   /** The limit that was exceeded (FRAME_TOO_LARGE: octets of a frame; TOO_LARGE, SMTP_MESSAGE_TOO_LARGE, ATTACHMENT_TOO_LARGE: octets; SERVER_TOO_SLOW: seconds; SEND_RATE_LIMITED: messages per hour; TOO_MANY_RECIPIENTS, TOO_MANY_ATTACHMENTS: a count). */
   limit: z.number().int().nonnegative().optional(),
-  /** The configured label of the mail server at fault (SERVER_TOO_SLOW), so the person knows which one. */
+  /** The configured label of the mail server at fault (SERVER_TOO_SLOW, SERVER_BUSY), so the person knows which one. */
   serverLabel: z.string().max(100).optional(),
   /** The recipient address the error is about (SMTP_RECIPIENT_REFUSED, SMTP_TEMPORARY, INVALID_ADDRESS). */
   recipient: z.string().max(998).optional(),

@@ -86,6 +86,8 @@ export const SyncProgressEvent = z.strictObject({
   total: z.number().int().nonnegative(),
   /** Position in the per-server connection queue (phase "queued"), 1 = next. */
   queuePosition: z.number().int().positive().optional(),
+  /** Phase "queued": seconds left until the wait fails with SERVER_BUSY. */
+  waitAtMostSeconds: z.number().int().nonnegative().optional(),
 });
 export const SummariesEvent = z.strictObject({
   type: z.literal('summaries'), items: z.array(Summary),

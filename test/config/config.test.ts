@@ -26,6 +26,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ LISTING_TIMEOUT_SECONDS: '0' })).toThrow(/^listingTimeoutSeconds:/);
   });
 
+  test('a wait for a capped connection lasts 60 s at most by default; CONNECTION_WAIT_SECONDS changes it, and 0 is refused', () => {
+    expect(loadConfig({}).connectionWaitSeconds).toBe(60);
+    expect(loadConfig({ CONNECTION_WAIT_SECONDS: '120' }).connectionWaitSeconds).toBe(120);
+    expect(() => loadConfig({ CONNECTION_WAIT_SECONDS: '0' })).toThrow(/^connectionWaitSeconds:/);
+  });
+
   test('one server from environment variables alone', () => {
     const ca = file('ca.pem', '-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n');
     const c = loadConfig({ POP3_HOST: 'mail.example.org', POP3_SECURITY: 'starttls', POP3_CA_FILE: ca, HOST: '0.0.0.0', PORT: '9000', DATA_DIR: '/var/lib/pb' });

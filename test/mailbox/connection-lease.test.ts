@@ -6,12 +6,14 @@ import { FakeMaildrop } from '../fixtures/fake-mailbox-client.ts';
 
 const credentials = { username: 'u', password: 'p' };
 
-function lease(drop: FakeMaildrop, limiter = new ConnectionLimiter(1), idleCloseMs = 60_000, now?: () => number) {
+function lease(drop: FakeMaildrop, limiter = new ConnectionLimiter(1), idleCloseMs = 60_000, now?: () => number, holding?: () => boolean) {
   return new ConnectionLease({
     serverId: 's', limiter, connector: drop.connector, idleCloseMs, log: { warn() {} },
-    onQueued() {}, onConnecting() {}, ...(now ? { now } : {}),
+    onQueued() {}, onConnecting() {}, ...(now ? { now } : {}), ...(holding ? { holding } : {}),
   });
 }
+
+const tick = () => new Promise((r) => setTimeout(r, 10));
 
 describe('connection lease', () => {
   test('actions run one at a time, in order', async () => {
@@ -73,6 +75,58 @@ describe('connection lease', () => {
     now += 30_000;
     await l.run(() => l.connect(credentials));
     expect(drop.logins).toBe(2);
+  });
+
+  test('an idle connection yields at once to someone queued on the same server; its next action logs in again', async () => {
+    const drop = new FakeMaildrop([]);
+    const limiter = new ConnectionLimiter(1);
+    const l = lease(drop, limiter);
+    const first = await l.run(() => l.connect(credentials));
+    const other = await limiter.acquire(); // would wait for the 60 s idle close without the yield
+    expect(first.client.closed).toBe(true);
+    expect(l.connection).toBeNull();
+    const again = l.run(() => l.connect(credentials));
+    await tick();
+    expect(limiter.waiting).toBe(1);
+    other();
+    await again;
+    expect(drop.logins).toBe(2);
+  });
+
+  test('a connection with an action running yields only when the action ends', async () => {
+    const drop = new FakeMaildrop([]);
+    const limiter = new ConnectionLimiter(1);
+    const l = lease(drop, limiter);
+    let finish!: () => void;
+    const busy = l.run(async () => { await l.connect(credentials); await new Promise<void>((r) => { finish = r; }); });
+    await tick();
+    let granted = false;
+    const other = limiter.acquire().then((r) => { granted = true; return r; });
+    await tick();
+    expect(granted).toBe(false);
+    expect(l.connection).not.toBeNull();
+    finish();
+    await busy;
+    (await other)();
+    expect(l.connection).toBeNull();
+  });
+
+  test('a connection held for a delete in its Undo window does not yield; once let go it does', async () => {
+    const drop = new FakeMaildrop([]);
+    const limiter = new ConnectionLimiter(1);
+    let pendingDelete = true;
+    const l = lease(drop, limiter, 60_000, undefined, () => pendingDelete);
+    await l.run(() => l.connect(credentials));
+    let granted = false;
+    const other = limiter.acquire().then((r) => { granted = true; return r; });
+    await tick();
+    expect(granted).toBe(false);
+    expect(l.connection).not.toBeNull();
+    pendingDelete = false; // undone
+    l.released();
+    (await other)();
+    expect(l.connection).toBeNull();
+    expect(drop.deles).toEqual([]);
   });
 
   test('after the end, no action runs', async () => {

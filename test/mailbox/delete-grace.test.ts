@@ -57,6 +57,22 @@ describe('the Undo window of a delete', () => {
     expect(drop.deles.map((d) => d.name)).toEqual(['A', 'C']);
   });
 
+  test('a grace commit that found every connection busy (SERVER_BUSY) is tried again later', async () => {
+    const drop = new FakeMaildrop([A, B, C]);
+    const limiter = new ConnectionLimiter(1, { waitMs: 20 });
+    const m = open(drop, { limiter });
+    await m.session.sync(null, false);
+    await m.session.disconnect();
+    const other = await limiter.acquire(); // another account holds the only connection, busy
+    m.session.markDelete([m.key('A')]);
+    m.clock.now += GRACE;
+    await tick(GRACE + 100); // the commit waited 20 ms and gave up
+    expect(m.session.pendingKeys).toEqual([m.key('A')]);
+    other();
+    await until(() => m.committed().length === 1, 'the commit of A, tried again');
+    expect(drop.deles.map((d) => d.name)).toEqual(['A']);
+  });
+
   test('an explicit commit takes every pending delete, however young', async () => {
     const drop = new FakeMaildrop([A, B, C]);
     const m = open(drop);

@@ -18,7 +18,7 @@ function open(drop: FakeMaildrop, overrides: Partial<MailboxOptions> = {}) {
   const counted = { acquire: async (onPosition?: (p: number) => void) => {
     const release = await limiter.acquire(onPosition);
     return () => { releases++; release(); };
-  } } as unknown as ConnectionLimiter;
+  }, idle() {}, inUseAgain() {} } as unknown as ConnectionLimiter;
   const session = new MailboxSession({
     account: 'acct', serverId: 's', limiter: counted, connector: drop.connector, store: new SqliteStore(':memory:'),
     idleCloseMs: 60_000, refreshIntervalMs: 0, minRefreshIntervalMs: 0, deleteGraceMs: 3_600_000,

@@ -127,11 +127,13 @@ describe('mailbox sessions', () => {
     expect(s2.tab.events.slice(from).some((e) => e.type === 'newMail')).toBe(false);
   });
 
-  test('the per-server connection cap queues another account until a connection is released', async () => {
+  test('the per-server connection cap queues another account until a connection in use is released', async () => {
     const p = await server(2);
     const b = await bridge(p, {}, { maxConnections: 1 });
     const a = await signedInTab(b.url);
-    await a.tab.sync();
+    const { keys } = await a.tab.sync();
+    // A delete in its Undo window keeps alice's connection in use (an idle one would give way at once).
+    await a.tab.request({ type: 'delete', keys: [keys[0]!] });
     const bob = new TestBrowser(b.url);
     let settled = false;
     const bobSignIn = bob.signIn('s0', BOB.username, BOB.password).finally(() => { settled = true; });

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { ErrorCode } from '../../shared/api/index.ts';
 import { AppError } from '../../web/lib/api/errors.ts';
-import { errorText, noticeText } from '../../web/lib/api/messages.ts';
+import { errorText, noticeText, queuedText } from '../../web/lib/api/messages.ts';
 
 describe('the web app words every error from its code and facts', () => {
   test('every API code has its own text', () => {
@@ -15,6 +15,14 @@ describe('the web app words every error from its code and facts', () => {
     expect(errorText(AppError.from({ code: 'FRAME_TOO_LARGE', limit: 65536 }))).toMatch(/ The limit is 64 KB\.$/);
     expect(errorText(AppError.from({ code: 'AUTH_FAILED', serverText: '[AUTH] Password expired' })))
       .toBe('Wrong username or password. Check them and sign in again. The mail server said: “[AUTH] Password expired”');
+  });
+
+  test('a busy server is named with when to try again; a queued sync says why it waits, its place and how long at most', () => {
+    expect(errorText(AppError.from({ code: 'SERVER_BUSY', serverLabel: 'Example Mail', retryAfterSeconds: 60 })))
+      .toBe('Every connection the mail server “Example Mail” allows Popbridge stayed in use by other mailboxes. Try again in about 1 min.');
+    expect(queuedText(2, 57)).toBe('Waiting for a connection: the mail server takes only a few at once from Popbridge and other mailboxes are using them (you are number 2 in line); at most 57 s more…');
+    expect(queuedText(1, 600)).toContain('at most 10 min more');
+    expect(queuedText()).not.toContain('at most');
   });
 
   test('a slow server is named, with the limit it passed; a cut-off message blames the mail server', () => {

@@ -24,6 +24,7 @@ const TEXT: Record<ErrorCode | ClientErrorCode, string> = {
   COMMAND_FAILED: 'The mail server refused the request. Press Refresh and try again.',
   MESSAGE_INTERRUPTED: 'The mail server closed the connection while sending this message; try again.',
   SERVER_TOO_SLOW: 'The mail server is answering too slowly; the list shows what arrived. Try Refresh later.',
+  SERVER_BUSY: 'Every connection the mail server allows Popbridge stayed in use by other mailboxes. Try again in a minute.',
   SEND_NOT_CONFIGURED: 'Sending mail is not set up for this server. Ask your administrator.',
   INVALID_ADDRESS: 'An address is not valid. Check the recipients and try again.',
   INVALID_HEADER: 'A field contains a line break or control character. Remove it and try again.',
@@ -70,6 +71,11 @@ export function errorText(error: { code: AppError['code']; facts?: ErrorFacts })
     const took = limit ? ` (the list took more than ${limit < 120 ? `${limit} s` : `${minutes(limit)} min`})` : '';
     text = `The mail server “${serverLabel}” is answering too slowly${took}; the list shows what arrived. Try Refresh later.`;
   }
+  if (error.code === 'SERVER_BUSY') {
+    const server = serverLabel ? `the mail server “${serverLabel}”` : 'the mail server';
+    const when = retryAfterSeconds ? `about ${minutes(retryAfterSeconds)} min` : 'a minute';
+    text = `Every connection ${server} allows Popbridge stayed in use by other mailboxes. Try again in ${when}.`;
+  }
   if (retryAfterSeconds && (error.code === 'RATE_LIMITED' || error.code === 'LOGIN_DELAY')) {
     text += ` (about ${minutes(retryAfterSeconds)} min)`;
   }
@@ -80,6 +86,19 @@ export function errorText(error: { code: AppError['code']; facts?: ErrorFacts })
   // The server's words are shown as its own, after ours; they are never parsed.
   if (serverText) text += ` The mail server said: “${serverText}”`;
   return text;
+}
+
+/**
+ * Why a sync waits (the mail server takes only so many connections from
+ * Popbridge, and other mailboxes are using them), its place, and how long at most.
+ */
+export function queuedText(position?: number, waitAtMostSeconds?: number): string {
+  let text = 'Waiting for a connection: the mail server takes only a few at once from Popbridge and other mailboxes are using them';
+  if (position) text += ` (you are number ${position} in line)`;
+  if (waitAtMostSeconds !== undefined) {
+    text += waitAtMostSeconds < 120 ? `; at most ${waitAtMostSeconds} s more` : `; at most ${minutes(waitAtMostSeconds)} min more`;
+  }
+  return `${text}…`;
 }
 
 /** What a mailbox notice means for the person. */

@@ -6,6 +6,7 @@ export interface SyncProgress {
   loaded: number;
   total: number;
   queuePosition?: number;
+  waitAtMostSeconds?: number;
 }
 
 // Batches arriving faster than this are merged, so 50,000 summaries cost a
@@ -64,6 +65,7 @@ export class MailboxState {
           loaded: event.loaded,
           total: event.total,
           ...(event.queuePosition ? { queuePosition: event.queuePosition } : {}),
+          ...(event.waitAtMostSeconds !== undefined ? { waitAtMostSeconds: event.waitAtMostSeconds } : {}),
         };
         break;
       case 'summaries':
