@@ -50,6 +50,8 @@ export async function sendDraft(
   });
   const result = await sendMessage(smtp, credentials, {
     to: input.to, cc: input.cc, bcc: input.bcc, subject: input.subject, text: input.text,
+    // The From display name is the one set for the account when it goes, not when the draft was written.
+    fromName: deps.store.identities.get(account).displayName,
     ...(input.inReplyTo ? { inReplyTo: input.inReplyTo } : {}),
     ...(input.references?.length ? { references: input.references } : {}),
     attachments: files.map((f) => ({ filename: f.meta.filename, contentType: f.meta.contentType, content: f.content })),
