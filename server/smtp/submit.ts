@@ -84,6 +84,8 @@ export async function submit(
   timeouts: SmtpTimeouts = DEFAULT_SMTP_TIMEOUTS,
 ): Promise<SubmitResult> {
   const progress: SubmitProgress = { uploadStarted: false, sizeLimit: null };
+  /** Why the message could not be read, if it could not (its code before nodemailer relabels the error ESTREAM). */
+  let unreadable: { code: string | undefined } | undefined;
   const connection = openConnection(endpoint, timeouts);
   // Errors also arrive as events; the callbacks below carry the same ones.
   connection.on('error', () => {});
@@ -99,7 +101,12 @@ export async function submit(
       // (and attachment files) are produced only then, pulled as the socket drains.
       const body = Readable.from((async function* () {
         progress.uploadStarted = true;
-        yield* message.stream();
+        try {
+          yield* message.stream();
+        } catch (error) {
+          unreadable = { code: (error as NodeJS.ErrnoException).code };
+          throw error;
+        }
       })(), { objectMode: false });
       connection.send({ ...envelope, size: message.size }, body, (error, result) => (error ? reject(error) : resolve(result)));
     });
@@ -112,6 +119,10 @@ export async function submit(
   } catch (error) {
     connection.close();
     if (error instanceof BridgeError) throw error;
+    // The message could not be read (an attachment file gone): it never ended, so the server drops it.
+    if (unreadable !== undefined) {
+      throw new BridgeError(unreadable.code === 'ENOENT' ? 'NOT_FOUND' : 'INTERNAL', { field: 'attachments' });
+    }
     throw toSendError(error as NodemailerError, progress);
   }
 }

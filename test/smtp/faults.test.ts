@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SmtpConfig } from '../../server/config.ts';
@@ -81,6 +82,14 @@ describe('SMTP failures as API codes', () => {
     const result = await send({ size: 50_000 }, big);
     expect([opened, result.accepted]).toEqual([true, ['bob@example.test']]);
     expect(server!.seen.messages[0]!.length).toBe(result.size);
+  });
+
+  it('an attachment file gone while it is read fails as NOT_FOUND, not as an unknown outcome: the message never ended', async () => {
+    const gone = { ...message, attachments: [{ filename: 'a.bin', contentType: 'application/octet-stream', size: 10,
+      open: () => createReadStream('/nonexistent/popbridge-upload') }] };
+    await expect(send({}, gone)).rejects.toMatchObject({ code: 'NOT_FOUND', facts: { field: 'attachments' } });
+    expect(server!.seen.mailFrom).toHaveLength(1);
+    expect(server!.seen.messages).toEqual([]);
   });
 
   it('SMTP_MESSAGE_TOO_LARGE also when the server says 552 only after DATA', async () => {
