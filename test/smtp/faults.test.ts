@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SmtpConfig } from '../../server/config.ts';
-import { sendMessage, type SendRequest } from '../../server/smtp/send.ts';
+import { MAX_RAW_KEPT, sendMessage, type SendRequest } from '../../server/smtp/send.ts';
 import type { SmtpTimeouts } from '../../server/smtp/submit.ts';
 import { reply, startFakeSmtp, type FakeSmtp, type FakeSmtpOptions } from '../fixtures/fake-smtp.ts';
 
@@ -90,6 +90,16 @@ describe('SMTP failures as API codes', () => {
     await expect(send({}, gone)).rejects.toMatchObject({ code: 'NOT_FOUND', facts: { field: 'attachments' } });
     expect(server!.seen.mailFrom).toHaveLength(1);
     expect(server!.seen.messages).toEqual([]);
+  });
+
+  it('keeps a copy of the message as submitted for the Sent folder, only up to MAX_RAW_KEPT', async () => {
+    const small = await send({});
+    expect(small.raw?.equals(server!.seen.messages[0]!)).toBe(true);
+    await server!.stop();
+    const size = MAX_RAW_KEPT;
+    const large = await send({}, { ...message, attachments: [{ filename: 'a.bin', contentType: 'application/octet-stream', size,
+      open: () => Readable.from([Buffer.alloc(size, 1)]) }] });
+    expect([large.raw, large.size]).toEqual([null, server!.seen.messages[0]!.length]);
   });
 
   it('SMTP_MESSAGE_TOO_LARGE also when the server says 552 only after DATA', async () => {
