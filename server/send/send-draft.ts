@@ -60,6 +60,7 @@ export async function sendDraft(
     ...(input.inReplyTo ? { inReplyTo: input.inReplyTo } : {}),
     ...(input.references?.length ? { references: input.references } : {}),
     attachments: files.map((f) => ({ filename: f.meta.filename, contentType: f.meta.contentType, size: f.meta.size })),
+    // Some recipients refused, others taken: it was sent; the refused ones and the server's reasons are kept here (submit.ts).
     accepted: result.accepted, refused: result.refused,
   };
   deps.store.recordSent(account, sent, result.raw, draft.id);
