@@ -35,18 +35,31 @@ async function procStatus(pid: number, field: string): Promise<number> {
   return Number(m[1]) * 1024;
 }
 
-export async function startBridgeServer(o: { pop3Port: number; caPem: string; maxConnections: number; extraEnv?: Record<string, string> }): Promise<BridgeServer> {
+/** An SMTP submission server for the bench server's one entry (implicit TLS on loopback). */
+export interface BenchSmtp { port: number; caPem: string }
+
+export async function startBridgeServer(o: {
+  pop3Port: number; caPem: string; maxConnections: number; extraEnv?: Record<string, string>; smtp?: BenchSmtp;
+}): Promise<BridgeServer> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'popbridge-bench-server-'));
   const caFile = path.join(dir, 'ca.pem');
   await writeFile(caFile, o.caPem);
+  const smtpCaFile = path.join(dir, 'smtp-ca.pem');
+  if (o.smtp) await writeFile(smtpCaFile, o.smtp.caPem);
+  const smtp = o.smtp && {
+    // The bench users' names are no addresses: the From address is built from them.
+    smtp: { host: '127.0.0.1', port: o.smtp.port, security: 'tls', caFile: smtpCaFile, fromTemplate: '{user}@bench.test' },
+  };
   const configFile = path.join(dir, 'config.json');
   await writeFile(configFile, JSON.stringify({
     host: '127.0.0.1', port: 0, dataDir: path.join(dir, 'data'),
     // Fifty sign-ins from one address in a few seconds are the point of W5.
     signInAttemptsPerClient: 10_000, signInAttemptsPerUser: 10_000,
     refreshIntervalSeconds: 0,
+    // W7 times the send itself, not the Undo window.
+    sendDelaySeconds: 0,
     webRoot: path.join(ROOT, 'dist', 'web'),
-    servers: [{ id: 'bench', label: 'Bench Dovecot', host: '127.0.0.1', port: o.pop3Port, security: 'tls', caFile, maxConnections: o.maxConnections }],
+    servers: [{ id: 'bench', label: 'Bench Dovecot', host: '127.0.0.1', port: o.pop3Port, security: 'tls', caFile, maxConnections: o.maxConnections, ...smtp }],
   }));
   // BENCH_SERVER_PROFILE=<dir>: a V8 CPU profile of each server process, written when it stops.
   const profile = process.env.BENCH_SERVER_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_SERVER_PROFILE)}`] : [];
@@ -105,6 +118,11 @@ export class BenchBrowser {
     if (res.status !== 200) throw new Error(`BENCH_SIGN_IN: ${res.status} ${body}`);
     this.cookie = res.headers.get('set-cookie')!.split(';')[0]!;
     this.account = (JSON.parse(body) as { account: string }).account;
+  }
+
+  /** Any other request as this browser (its session cookie). */
+  fetch(pathname: string, init: { method?: string; headers?: Record<string, string>; body?: FormData | string } = {}): Promise<Response> {
+    return fetch(this.base + pathname, { ...init, headers: { ...init.headers, cookie: this.cookie } });
   }
 
   async signOut(): Promise<void> {

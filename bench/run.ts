@@ -8,6 +8,7 @@ import { BenchBrowser, startBridgeServer, visit, type BridgeServer } from './pop
 import { RawPop3, rawListing, rawUids, type RawEndpoint } from './raw-client.ts';
 import { median, percentile, renderTable, type Row } from './table.ts';
 import { browserFigure } from './browser.ts';
+import { sendRow, sendRun, type SendSamples } from './send.ts';
 
 /**
  * `npm run bench`: one private Dovecot, generated maildrops, and for each
@@ -18,7 +19,7 @@ import { browserFigure } from './browser.ts';
  * BENCH_MAX_CONNECTIONS (Popbridge's per-server POP3 cap, default 4 as shipped),
  * BENCH_W6_PEER (node-pop3 through the delay proxy: 1 = once, default 0; it
  * takes about two minutes), BENCH_BROWSER (0 skips the Chromium figure),
- * BENCH_ONLY (comma list of W1..W6, BROWSER).
+ * BENCH_ONLY (comma list of W1..W7, BROWSER).
  */
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -114,6 +115,7 @@ async function measure(mail: BenchMail, stops: Array<() => Promise<void>>): Prom
     w4: { L: [] as number[], P: [] as number[], Pp: [] as number[], P2: [] as number[], B: [] as number[], peak: 0, growth: 0 },
     w5: { L: [] as number[], P: [] as number[], Pp: [] as number[], B: [] as number[], peak: 0, latencies: [] as number[], errors: 0 },
     w6: { L: [] as number[], P: [] as number[], Pp: [] as number[], B: [] as number[], peak: 0 },
+    w7: { L: [], B: [], peak: 0, uploadGrowth: 0, growth: 0 } as SendSamples,
   };
 
   const withServer = async <T>(pop3Port: number, fn: (server: BridgeServer) => Promise<T>): Promise<T> => {
@@ -272,6 +274,10 @@ async function measure(mail: BenchMail, stops: Array<() => Promise<void>>): Prom
         await proxy.close();
       }
     }
+
+    if (want('W7') && mail.crowd[0]) {
+      await sendRun({ pop3Port: dovecot.tlsPort, caPem: dovecot.caPem, maxConnections: MAX_CONNECTIONS, user: mail.crowd[0], stops }, s.w7);
+    }
   }
 
   const rows: Row[] = [];
@@ -303,6 +309,7 @@ async function measure(mail: BenchMail, stops: Array<() => Promise<void>>): Prom
       target: 'B/L <= 1.3', met: B(s.w6.B) / B(s.w6.L) <= 1.3,
       ...(s.w6.P.length ? { note: 'node-pop3 through the proxy: one run only.' } : {}) });
   }
+  if (want('W7') && s.w7.B.length) rows.push(sendRow(s.w7));
   for (const r of rows) {
     const st = stalls[r.item];
     if (st?.length) r.note = `${r.note ? r.note + ' ' : ''}node-pop3 stalled in ${st.length} of ${RUNS} attempts (at ${st.join(', ')}): it ends a reply only when a read ends with CRLF "." CRLF, so a terminator split across two reads is never seen (node_modules/node-pop3/src/Connection.js _pushStream); its median is over the attempts that finished.`;

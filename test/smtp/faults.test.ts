@@ -1,6 +1,8 @@
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SmtpConfig } from '../../server/config.ts';
-import { sendMessage, type SendRequest } from '../../server/smtp/send.ts';
+import { MAX_RAW_KEPT, sendMessage, type SendRequest } from '../../server/smtp/send.ts';
 import type { SmtpTimeouts } from '../../server/smtp/submit.ts';
 import { reply, startFakeSmtp, type FakeSmtp, type FakeSmtpOptions } from '../fixtures/fake-smtp.ts';
 
@@ -66,6 +68,38 @@ describe('SMTP failures as API codes', () => {
     await expect(send({ size: 4000 }, big)).rejects.toMatchObject({ code: 'SMTP_MESSAGE_TOO_LARGE', facts: { limit: 4000 } });
     expect(server!.seen.auth).toEqual([]);
     expect(server!.seen.mailFrom).toEqual([]);
+  });
+
+  it('SMTP_MESSAGE_TOO_LARGE for a streamed attachment whose base64 outgrows SIZE, before its file is even opened', async () => {
+    let opened = false;
+    // 30000 octets fit 35000, their base64 (about 40600 octets) does not.
+    const big = { ...message, attachments: [{ filename: 'a.bin', contentType: 'application/octet-stream', size: 30_000,
+      open: () => { opened = true; return Readable.from([Buffer.alloc(30_000)]); } }] };
+    await expect(send({ size: 35_000 }, big)).rejects.toMatchObject({ code: 'SMTP_MESSAGE_TOO_LARGE', facts: { limit: 35_000 } });
+    expect([opened, server!.seen.auth, server!.seen.mailFrom]).toEqual([false, [], []]);
+    // Within the limit it goes, read from the stream.
+    await server!.stop();
+    const result = await send({ size: 50_000 }, big);
+    expect([opened, result.accepted]).toEqual([true, ['bob@example.test']]);
+    expect(server!.seen.messages[0]!.length).toBe(result.size);
+  });
+
+  it('an attachment file gone while it is read fails as NOT_FOUND, not as an unknown outcome: the message never ended', async () => {
+    const gone = { ...message, attachments: [{ filename: 'a.bin', contentType: 'application/octet-stream', size: 10,
+      open: () => createReadStream('/nonexistent/popbridge-upload') }] };
+    await expect(send({}, gone)).rejects.toMatchObject({ code: 'NOT_FOUND', facts: { field: 'attachments' } });
+    expect(server!.seen.mailFrom).toHaveLength(1);
+    expect(server!.seen.messages).toEqual([]);
+  });
+
+  it('keeps a copy of the message as submitted for the Sent folder, only up to MAX_RAW_KEPT', async () => {
+    const small = await send({});
+    expect(small.raw?.equals(server!.seen.messages[0]!)).toBe(true);
+    await server!.stop();
+    const size = MAX_RAW_KEPT;
+    const large = await send({}, { ...message, attachments: [{ filename: 'a.bin', contentType: 'application/octet-stream', size,
+      open: () => Readable.from([Buffer.alloc(size, 1)]) }] });
+    expect([large.raw, large.size]).toEqual([null, server!.seen.messages[0]!.length]);
   });
 
   it('SMTP_MESSAGE_TOO_LARGE also when the server says 552 only after DATA', async () => {
