@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -77,15 +78,17 @@ describe('demo mode accepts mail for the demo address', () => {
     expect((await tab.sync(true)).keys).toEqual(listing.keys);
   });
 
+  const bytes = (b: Buffer) => ({ size: b.length, stream: () => Readable.from([b]) });
+
   it('signs in only with the demo credentials, announces SIZE, and stops with the app', async () => {
     const { demo, credentials, listing } = await startDemoApp();
     const smtp = demo.config.servers[0]!.smtp!;
     expect(smtp).toMatchObject({ host: '127.0.0.1', security: 'plain' });
     const envelope = { from: DEMO_ADDRESS, to: [DEMO_ADDRESS] };
     const message = Buffer.from(`Subject: x\r\n\r\nhi\r\n`);
-    await expect(submit(smtp, { ...credentials, password: 'wrong' }, envelope, message)).rejects.toMatchObject({ code: 'SMTP_AUTH_FAILED' });
+    await expect(submit(smtp, { ...credentials, password: 'wrong' }, envelope, bytes(message))).rejects.toMatchObject({ code: 'SMTP_AUTH_FAILED' });
     const big = Buffer.alloc(DEMO_SMTP_SIZE + 1, 'a');
-    await expect(submit(smtp, credentials, envelope, big)).rejects.toMatchObject({ code: 'SMTP_MESSAGE_TOO_LARGE', facts: { limit: DEMO_SMTP_SIZE } });
+    await expect(submit(smtp, credentials, envelope, bytes(big))).rejects.toMatchObject({ code: 'SMTP_MESSAGE_TOO_LARGE', facts: { limit: DEMO_SMTP_SIZE } });
     // A client that ignores SIZE (no SIZE= on MAIL FROM) is refused at the end of DATA, and nothing is delivered.
     const connection = openConnection(smtp);
     connection.on('error', () => {});
