@@ -53,7 +53,7 @@ describe('added accounts\' passwords', () => {
     // The sealed rows are there: the test above would pass on an empty file otherwise.
     const db = new Database(join(bridge.bridge.config.dataDir, 'popbridge.sqlite'), { readonly: true });
     try {
-      const rows = db.prepare('SELECT username, secret FROM added_accounts WHERE secret IS NOT NULL ORDER BY username').all() as Array<{ username: string; secret: Buffer }>;
+      const rows = db.prepare('SELECT username, sealed AS secret FROM added_accounts WHERE sealed IS NOT NULL ORDER BY username').all() as Array<{ username: string; secret: Buffer }>;
       expect(rows.map((r) => r.username)).toEqual(['bob', 'carol']);
       for (const r of rows) expect(r.secret.length).toBeGreaterThan(28);
     } finally {
@@ -82,9 +82,9 @@ describe('added accounts\' passwords', () => {
     // Someone with write access to the file swaps the two sealed passwords.
     const db = new Database(join(bridge.bridge.config.dataDir, 'popbridge.sqlite'));
     const owner = accountId('s0', 'alice');
-    const secret = (account: string) => (db.prepare('SELECT secret FROM added_accounts WHERE owner = ? AND account = ?').get(owner, account) as { secret: Buffer }).secret;
+    const secret = (account: string) => (db.prepare('SELECT sealed AS secret FROM added_accounts WHERE owner = ? AND account = ?').get(owner, account) as { secret: Buffer }).secret;
     const [ofBob, ofCarol] = [secret(accountId('s0', 'bob')), secret(accountId('s0', 'carol'))];
-    const put = db.prepare('UPDATE added_accounts SET secret = ? WHERE owner = ? AND account = ?');
+    const put = db.prepare('UPDATE added_accounts SET sealed = ? WHERE owner = ? AND account = ?');
     put.run(ofCarol, owner, accountId('s0', 'bob'));
     put.run(ofBob, owner, accountId('s0', 'carol'));
     db.close();
