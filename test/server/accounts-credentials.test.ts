@@ -11,6 +11,7 @@ import type { Pop3Server } from '../../server/pop3-server/index.ts';
 import { TestBrowser } from './client.ts';
 import { startMailBridge, startMailServer, stopAfterEach } from './harness.ts';
 import { addAccount, pollState, syncAccount } from './accounts-support.ts';
+import { waitFor } from './wait.ts';
 
 const ALICE = { username: 'alice', password: 'Primary-Pw-4711' };
 const BOB = { username: 'bob', password: 'Bob-Secret-Zq8x' };
@@ -41,6 +42,8 @@ describe('added accounts\' passwords', () => {
     await syncAccount(tab, bob.account);
     await tab.close();
     expect((await browser.http('DELETE', '/api/session')).status).toBe(204);
+    // Sign-out gives back every account's mailbox, not only the primary's: their connections quit now.
+    await waitFor(() => !bridge.pop.maildrop('bob').locked && !bridge.pop.maildrop('carol').locked, 'the added accounts\' QUIT', 3000);
 
     const files = filesUnder(bridge.bridge.config.dataDir);
     expect(files.some((f) => f.endsWith('popbridge.sqlite'))).toBe(true);
