@@ -65,6 +65,9 @@ describe('two accounts whose messages have equal unique-ids', () => {
     expect(refused.error?.code).toBe('NOT_FOUND');
     await otherTab.request({ type: 'commitDeletes' });
     await otherTab.close();
+    // Nor does it hear bob's mailbox: its socket is subscribed to carol's account only.
+    expect(otherTab.events.filter((e) => 'account' in e && e.account === bob.account)).toEqual([]);
+    expect(otherTab.events.find((e) => e.type === 'accounts')).toMatchObject({ items: [{ username: 'carol', primary: true }] });
     expect(uids(bridge.pop.maildrop('bob'))).toContain('bob-only');
   });
 
