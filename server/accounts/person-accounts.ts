@@ -22,6 +22,8 @@ interface Log { warn(obj: object, msg: string): void }
 export class PersonAccounts {
   /** The vault key of each session, while it is being derived. */
   private readonly keys = new WeakMap<WebSession, Promise<Buffer | null>>();
+  /** The live sessions of each person (primary account id): a change in one shows in the others. */
+  private readonly live = new Map<string, Set<WebSession>>();
 
   constructor(
     private readonly config: Config,
@@ -34,6 +36,8 @@ export class PersonAccounts {
   /** The primary signed in: its added accounts appear as signingIn, then sign in in the background. */
   start(session: WebSession, password: string): void {
     const owner = session.account;
+    const live = this.live.get(owner) ?? new Set();
+    this.live.set(owner, live.add(session));
     const own = this.store.own(owner);
     if (own) session.accounts.update(session.accounts.primary.tag, { label: own.label, colour: own.colour });
     const added = this.store.added(owner);
@@ -54,6 +58,9 @@ export class PersonAccounts {
 
   /** Every account's mailbox is given back; the key is wiped by WebSessions.end. */
   async end(session: WebSession, reason: EndReason): Promise<void> {
+    const live = this.live.get(session.account);
+    live?.delete(session);
+    if (live?.size === 0) this.live.delete(session.account);
     const held = session.accounts.close();
     // Added accounts first: what waits in the outbox as one of them still finds its draft and files,
     // which are kept under the primary and go when the primary's mailbox ends.
@@ -78,11 +85,18 @@ export class PersonAccounts {
     }
     const label = req.label ?? req.username.slice(0, 40);
     const colour = req.colour ?? defaultColour(session.accounts.size);
-    this.store.put(owner, {
+    const row = {
       account: id, serverId: req.serverId, username: req.username, label, colour,
       secret: seal(key, req.password, passwordContext(owner, id)),
-    });
+    };
+    this.store.put(owner, row);
     const item = session.accounts.add({ id, serverId: req.serverId, username: req.username, label, colour, primary: false }, 'ready', true);
+    // The person's other sessions (another browser) get it too, signing in on their own.
+    for (const other of this.others(session)) {
+      if (other.accounts.byId(id)) continue;
+      other.accounts.add({ id, serverId: req.serverId, username: req.username, label, colour, primary: false }, 'signingIn');
+      void this.keyOf(other).then((k) => this.signInStored(other, row, k), () => undefined);
+    }
     return accountInfo(item, this.config);
   }
 
@@ -95,7 +109,13 @@ export class PersonAccounts {
       const key = await this.keyOf(session);
       await this.connect(session, a.tag, a.serverId, a.username, req.password, true);
       if (!session.accounts.byTag(a.tag)) throw new BridgeError('NOT_FOUND');
-      this.store.put(owner, { ...this.stored(owner, a.id), secret: seal(key, req.password, passwordContext(owner, a.id)) });
+      const row = { ...this.stored(owner, a.id), secret: seal(key, req.password, passwordContext(owner, a.id)) };
+      this.store.put(owner, row);
+      for (const other of this.others(session)) {
+        if (other.accounts.byTag(a.tag)?.state !== 'needsPassword') continue;
+        other.accounts.update(a.tag, { state: 'signingIn' });
+        void this.keyOf(other).then((k) => this.signInStored(other, row, k), () => undefined);
+      }
     }
     if (req.label !== undefined || req.colour !== undefined) {
       const label = req.label ?? a.label;
@@ -104,7 +124,7 @@ export class PersonAccounts {
         ? { account: owner, serverId: a.serverId, username: a.username, label, colour, secret: null }
         : { ...this.stored(owner, a.id), label, colour };
       this.store.put(owner, row);
-      session.accounts.update(a.tag, { label, colour });
+      for (const s of [session, ...this.others(session)]) s.accounts.update(a.tag, { label, colour });
     }
     return accountInfo(a, this.config);
   }
@@ -113,9 +133,11 @@ export class PersonAccounts {
     const owner = session.account;
     const a = accountOf(session, tag);
     if (a.primary) throw new BridgeError('ACCOUNT_IS_PRIMARY');
-    session.accounts.remove(a.tag);
     this.store.remove(owner, a.id);
-    if (a.holdsMailbox) await this.registry.release(a.id, 'signOut');
+    await Promise.all([session, ...this.others(session)].map(async (s) => {
+      const gone = s.accounts.remove(a.tag);
+      if (gone?.holdsMailbox) await this.registry.release(gone.id, 'signOut');
+    }));
     // Its cached summaries and seen flags go too, unless another person still reads this account.
     if (!this.registry.get(a.id) && !this.store.addedByOthers(owner, a.id)) this.mail.removeAccount(a.id);
   }
@@ -128,6 +150,10 @@ export class PersonAccounts {
     if (!stored) return;
     session.accounts.update(tag, { state: 'signingIn' });
     void this.keyOf(session).then((k) => this.signInStored(session, stored, k), () => undefined);
+  }
+
+  private others(session: WebSession): WebSession[] {
+    return [...(this.live.get(session.account) ?? [])].filter((s) => s !== session && !s.accounts.closed);
   }
 
   private assertCanAdd(session: WebSession, id: string): void {

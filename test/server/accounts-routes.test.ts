@@ -7,6 +7,7 @@ import { accountId } from '../../server/mailbox/registry.ts';
 import { TestBrowser } from './client.ts';
 import { startBridge, startMailBridge, startMailServer, stopAfterEach } from './harness.ts';
 import { accountState, addAccount, pollState, syncAccount } from './accounts-support.ts';
+import { waitFor } from './wait.ts';
 
 const ALICE = { username: 'alice', password: 'pw-alice' };
 const BOB = { username: 'bob', password: 'pw-bob' };
@@ -98,6 +99,24 @@ describe('/api/accounts', () => {
     expect((await browser.http('DELETE', '/api/session')).status).toBe(204);
     expect((await browser.signIn('s0', ALICE.username, ALICE.password)).status).toBe(200);
     expect(((await browser.http('GET', '/api/accounts')).json as AccountInfo[]).map((a) => [a.username, a.label])).toEqual([['alice', 'Work']]);
+  });
+});
+
+describe('a person signed in from two browsers', () => {
+  test('an account added, relabelled or removed in one shows in the other', async () => {
+    const bridge = track(await startMailBridge({ users: [ALICE, BOB], mail: { alice: 1, bob: 2 } }));
+    const home = (await bridge.open(ALICE)).browser;
+    const { browser: work, tab: workTab } = await bridge.open(ALICE);
+    const bob = await addAccount(home, 's0', BOB.username, BOB.password);
+    await accountState(workTab, bob.account, 'ready');
+    expect((await syncAccount(workTab, bob.account)).size).toBe(2);
+    expect((await home.http('PATCH', `/api/accounts/${bob.account}`, { label: 'Club' })).status).toBe(200);
+    await workTab.next('accounts', (e) => e.items.some((i) => i.label === 'Club'));
+    expect((await home.http('DELETE', `/api/accounts/${bob.account}`)).status).toBe(204);
+    await workTab.next('accounts', (e) => e.items.length === 1);
+    expect(((await work.http('GET', '/api/accounts')).json as AccountInfo[]).map((a) => a.username)).toEqual(['alice']);
+    // Both sessions let go of it: its connection quits.
+    await waitFor(() => !bridge.pop.maildrop('bob').locked, 'bob\'s QUIT', 3000);
   });
 });
 
