@@ -3,7 +3,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ServerMessage } from '../../shared/api/index.ts';
 import type { Config } from '../config.ts';
 import { BridgeError } from '../errors.ts';
+import { accountInfos } from '../accounts/account-info.ts';
+import type { PersonAccounts } from '../accounts/person-accounts.ts';
+import { accountOf, mailboxOf } from '../accounts/resolve.ts';
 import type { MailboxRegistry } from '../mailbox/registry.ts';
+import { accountFeed } from './account-feed.ts';
 import { dispatch } from './dispatch.ts';
 
 /** Frames beyond this close the socket (ws maxPayload); smaller oversized frames get an error reply. */
@@ -36,7 +40,7 @@ export function expectedOrigin(config: Config, req: FastifyRequest): string {
 }
 
 /** /api/ws: one socket per tab, authorised by the session cookie, Origin checked. */
-export function wsRoute(app: FastifyInstance, config: Config, registry: MailboxRegistry): void {
+export function wsRoute(app: FastifyInstance, config: Config, registry: MailboxRegistry, accounts: PersonAccounts): void {
   const perAccount = new Map<string, number>();
   app.get('/api/ws', {
     websocket: true,
@@ -50,7 +54,6 @@ export function wsRoute(app: FastifyInstance, config: Config, registry: MailboxR
     },
   }, (socket, req) => {
     const session = req.webSession!;
-    const mailbox = registry.get(session.account)!;
     const accountSockets = perAccount.get(session.account) ?? 0;
     // Refused after the upgrade: a browser sees a close code and reason, never an HTTP status.
     if (session.sockets >= config.socketsPerSession || accountSockets >= config.socketsPerAccount) {
@@ -83,11 +86,16 @@ export function wsRoute(app: FastifyInstance, config: Config, registry: MailboxR
       // Pausing stops the socket, not the frames already read: those past the cap are answered, never queued.
       if (inFlight >= MAX_IN_FLIGHT) { send(busy(text)); return; }
       if (++inFlight >= MAX_IN_FLIGHT) socket.pause();
-      void dispatch(text, mailbox, send).then(send, () => undefined).finally(() => {
+      void dispatch(text, (tag) => {
+        // A request for an account whose sign-in failed (its Refresh) tries the stored password again.
+        if (accountOf(session, tag).state === 'error') accounts.retry(session, accountOf(session, tag).tag);
+        return mailboxOf(session, registry, tag);
+      }, send).then(send, () => undefined).finally(() => {
         if (--inFlight < MAX_IN_FLIGHT && socket.isPaused && socket.readyState === socket.OPEN) socket.resume();
       });
     });
-    const unsubscribe = mailbox.subscribe(send);
+    // Every account of the session, including those added while the socket is open.
+    const unsubscribe = accountFeed(session, registry, config, send);
     const onEnd = (): void => {
       send({ type: 'sessionExpired' });
       socket.close(4001, 'SESSION_EXPIRED');
@@ -102,5 +110,6 @@ export function wsRoute(app: FastifyInstance, config: Config, registry: MailboxR
       if (left > 0) perAccount.set(session.account, left); else perAccount.delete(session.account);
     });
     send({ type: 'ready', username: session.username, serverId: session.serverId });
+    send({ type: 'accounts', items: accountInfos(session.accounts, config) });
   });
 }
