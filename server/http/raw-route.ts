@@ -1,12 +1,11 @@
 import { Readable } from 'node:stream';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { MessageKey, type RawOutcome } from '../../shared/api/index.ts';
 import { Pop3RemoteError } from '../../shared/pop3/index.ts';
 import { BridgeError, toApiError } from '../errors.ts';
 import type { MailboxRegistry } from '../mailbox/registry.ts';
-import { accountTag } from '../sessions/account-tag.ts';
-import type { WebSession } from '../sessions/web-sessions.ts';
 import type { MailStore } from '../store/store.ts';
+import { sessionAccountFor } from './account-param.ts';
 import { RawOutcomes } from './raw-outcome.ts';
 
 /** Longest file name offered for download. */
@@ -39,12 +38,12 @@ function interrupted(e: unknown): unknown {
 
 interface MessageParams { account: string; key: string }
 
-/** The session's account and the message key a URL names; another account's URL is not found. */
-function target(session: WebSession, params: MessageParams): string {
-  if (params.account !== accountTag(session.account)) throw new BridgeError('NOT_FOUND');
+/** The session's account and the message key a URL names; an account not of this session is not found. */
+function target(req: FastifyRequest, params: MessageParams): { account: string; key: string } {
+  const account = sessionAccountFor(req, params.account);
   const key = MessageKey.safeParse(params.key);
   if (!key.success) throw new BridgeError('BAD_REQUEST');
-  return key.data;
+  return { account, key: key.data };
 }
 
 /**
@@ -58,19 +57,18 @@ export function rawRoute(app: FastifyInstance, registry: MailboxRegistry, store:
     '/api/accounts/:account/messages/:key/raw/outcome',
     { preHandler: app.requireSession },
     async (req, reply): Promise<RawOutcome> => {
-      const key = target(req.webSession!, req.params);
+      const { account, key } = target(req, req.params);
       reply.header('cache-control', 'no-store');
-      return { error: outcomes.get(req.webSession!.account, key) };
+      return { error: outcomes.get(account, key) };
     },
   );
   app.get<{ Params: MessageParams; Querystring: { download?: string } }>(
     '/api/accounts/:account/messages/:key/raw',
     { preHandler: app.requireSession },
     async (req, reply) => {
-      const session = req.webSession!;
-      const messageKey = target(session, req.params);
-      const mailbox = registry.get(session.account);
-      if (!mailbox) throw new BridgeError('SESSION_EXPIRED');
+      const { account, key: messageKey } = target(req, req.params);
+      const mailbox = registry.get(account);
+      if (!mailbox) throw new BridgeError(account === req.webSession!.account ? 'SESSION_EXPIRED' : 'ACCOUNT_NOT_READY');
       const download = req.query.download === '1';
       // Every header is settled before the RETR starts: once it has, the mailbox waits for this body.
       reply.header('content-type', download ? 'application/octet-stream' : 'message/rfc822');
@@ -80,10 +78,10 @@ export function rawRoute(app: FastifyInstance, registry: MailboxRegistry, store:
       reply.header('cache-control', 'no-store');
       reply.header('vary', 'Cookie');
       if (download) {
-        const subject = store.get(session.account, messageKey)?.summary.subject ?? '';
+        const subject = store.get(account, messageKey)?.summary.subject ?? '';
         reply.header('content-disposition', attachmentDisposition(subject));
       }
-      outcomes.started(session.account, messageKey);
+      outcomes.started(account, messageKey);
       // A browser that goes away, even while the open waits for the mailbox, must release it:
       // the message holds the connection until its body is read or closed (raw-message.ts).
       let it: AsyncIterator<Uint8Array> | undefined;
@@ -122,7 +120,7 @@ export function rawRoute(app: FastifyInstance, registry: MailboxRegistry, store:
               r = await body.next();
             } catch (e) {
               // Recorded before the stream errors (and Fastify destroys the response), so it is there when the browser asks.
-              outcomes.failed(session.account, messageKey, toApiError(interrupted(e)));
+              outcomes.failed(account, messageKey, toApiError(interrupted(e)));
               throw e;
             }
             if (r.done) return;

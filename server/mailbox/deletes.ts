@@ -1,4 +1,4 @@
-import type { ServerEvent } from '../../shared/api/index.ts';
+import type { MailboxEvent } from './events.ts';
 import { BridgeError, toApiError } from '../errors.ts';
 import type { MailStore } from '../store/store.ts';
 import type { OpenConnection } from './connection-lease.ts';
@@ -11,7 +11,7 @@ export interface DeleteHost {
   account: string;
   store: MailStore;
   graceMs: number;
-  emit(event: ServerEvent): void;
+  emit(event: MailboxEvent): void;
   view(): MailboxView | null;
   /** Runs an action in the connection's queue. */
   run<T>(action: () => Promise<T>): Promise<T>;

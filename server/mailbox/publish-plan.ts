@@ -1,4 +1,5 @@
-import type { ServerEvent, Summary } from '../../shared/api/index.ts';
+import type { Summary } from '../../shared/api/index.ts';
+import type { MailboxEvent } from './events.ts';
 import type { Capabilities } from '../../shared/pop3/capabilities.ts';
 import type { CachedSummary, MessageRow, StoredMessage } from '../store/store.ts';
 import { deleteTarget, type DeleteTarget } from './delete-plan.ts';
@@ -131,7 +132,7 @@ export function newMailCount(plan: PublishPlan, reconciled: number): number {
 }
 
 /** Notices the server's capabilities call for, sent before any summary (EXPIRE, RFC 2449 section 6.7). */
-export function expireNotices(capabilities: Capabilities | undefined): ServerEvent[] {
+export function expireNotices(capabilities: Capabilities | undefined): MailboxEvent[] {
   const expire = capabilities?.expire;
   if (!expire || expire.days === 'NEVER') return [];
   if (expire.days === 0) {
@@ -145,9 +146,9 @@ export function replayEvents(
   view: MailboxView,
   stored: ReadonlyMap<string, StoredMessage>,
   pendingKeys: string[],
-  notices: ServerEvent[],
-): ServerEvent[] {
-  const events: ServerEvent[] = [...notices, { type: 'syncStarted', total: view.keys.length }];
+  notices: MailboxEvent[],
+): MailboxEvent[] {
+  const events: MailboxEvent[] = [...notices, { type: 'syncStarted', total: view.keys.length }];
   let batch: Summary[] = [];
   view.keys.forEach((key, index) => {
     const row = stored.get(key);

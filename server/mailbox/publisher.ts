@@ -1,4 +1,5 @@
-import type { ServerEvent, Summary } from '../../shared/api/index.ts';
+import type { Summary } from '../../shared/api/index.ts';
+import type { MailboxEvent } from './events.ts';
 import type { MailStore, MessageRow } from '../store/store.ts';
 import type { ListingEntry } from './keys.ts';
 import { fetchHeaders, type Listing } from './listing.ts';
@@ -11,7 +12,7 @@ import { summarize } from './summary.ts';
 export interface PublishTarget {
   account: string;
   store: MailStore;
-  emit: (event: ServerEvent) => void;
+  emit: (event: MailboxEvent) => void;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { ServerEvent } from '../../shared/api/index.ts';
+import type { MailboxEvent } from './events.ts';
 
 /**
  * Whether a refresh may log in again now. A refresh is a new login at the
@@ -6,7 +6,7 @@ import type { ServerEvent } from '../../shared/api/index.ts';
  * and for the bridge's own minimum interval, whichever is later; refused,
  * it gets this notice and the mailbox as of the last login.
  */
-export function refreshRefusal(loginDelayLeftMs: number, sinceLoginMs: number, minIntervalMs: number): ServerEvent | null {
+export function refreshRefusal(loginDelayLeftMs: number, sinceLoginMs: number, minIntervalMs: number): MailboxEvent | null {
   const limitLeftMs = minIntervalMs - sinceLoginMs;
   if (loginDelayLeftMs <= 0 && limitLeftMs <= 0) return null;
   const seconds = Math.ceil(Math.max(loginDelayLeftMs, limitLeftMs) / 1000);

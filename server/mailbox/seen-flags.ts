@@ -1,4 +1,4 @@
-import type { ServerEvent } from '../../shared/api/index.ts';
+import type { MailboxEvent } from './events.ts';
 import type { MailStore } from '../store/store.ts';
 import type { MailboxView } from './publish-plan.ts';
 
@@ -7,7 +7,7 @@ import type { MailboxView } from './publish-plan.ts';
  * Only keys of the current view are marked: the others name no message.
  */
 export function markSeen(
-  store: MailStore, account: string, view: MailboxView | null, keys: string[], seen: boolean, emit: (event: ServerEvent) => void,
+  store: MailStore, account: string, view: MailboxView | null, keys: string[], seen: boolean, emit: (event: MailboxEvent) => void,
 ): string[] {
   const known = view ? keys.filter((k) => view.targets.has(k)) : [];
   store.setSeen(account, known, seen);

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { ServerEvent } from '../../shared/api/index.ts';
+import type { MailboxEvent } from './events.ts';
 import { BridgeError, toApiError } from '../errors.ts';
 import type { MailStore } from '../store/store.ts';
 import { ConnectionLease, type OpenConnection } from './connection-lease.ts';
@@ -103,7 +103,7 @@ export class MailboxSession {
     };
   }
 
-  private emit(event: ServerEvent): void {
+  private emit(event: MailboxEvent): void {
     for (const listener of this.listeners) {
       try { listener(event); } catch { /* a broken socket must not stop the others */ }
     }
@@ -147,7 +147,7 @@ export class MailboxSession {
     await this.listed();
   }
 
-  private refreshRefusal(): ServerEvent | null {
+  private refreshRefusal(): MailboxEvent | null {
     return refreshRefusal(this.lease.loginDelayLeftMs(), this.lease.sinceLoginMs(), this.options.minRefreshIntervalMs);
   }
 

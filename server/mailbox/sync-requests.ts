@@ -1,6 +1,6 @@
-import type { ServerEvent } from '../../shared/api/index.ts';
+import type { MailboxEvent } from './events.ts';
 
-export type Listener = (event: ServerEvent) => void;
+export type Listener = (event: MailboxEvent) => void;
 
 interface RefreshJob { requesters: Set<Listener>; done: Promise<void> }
 

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { SessionAccounts } from '../accounts/session-accounts.ts';
+import { defaultColour } from '../accounts/colours.ts';
 import { BridgeError } from '../errors.ts';
 
 export interface SessionLimits {
@@ -24,6 +26,13 @@ export interface WebSession {
   sockets: number;
   /** Called when the session ends, to close its sockets. */
   onEnd: Set<() => void>;
+  /** The primary and the accounts added to it (server/accounts/). */
+  accounts: SessionAccounts;
+  /**
+   * The key that opens the added accounts' stored passwords (vault.ts),
+   * derived from the primary's password; only in memory, zeroed at the end.
+   */
+  vaultKey: Buffer | null;
 }
 
 /**
@@ -60,6 +69,8 @@ export class WebSessions {
     const s: WebSession = {
       id: randomBytes(32).toString('base64url'), account, serverId, username, client,
       expiresAt: now + this.limits.lifetimeMs, lastUsedAt: now, sockets: 0, onEnd: new Set(),
+      accounts: new SessionAccounts({ id: account, serverId, username, label: username.slice(0, 40), colour: defaultColour(0), primary: true }),
+      vaultKey: null,
     };
     this.sessions.set(s.id, s);
     bump(this.byAccount, account, 1);
@@ -88,6 +99,9 @@ export class WebSessions {
     this.sessions.delete(id);
     bump(this.byAccount, s.account, -1);
     bump(this.byClient, s.client, -1);
+    // Wiped like the passwords: nothing opens the stored credentials once the session is gone.
+    s.vaultKey?.fill(0);
+    s.vaultKey = null;
     for (const f of s.onEnd) f();
     return s;
   }

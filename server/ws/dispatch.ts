@@ -1,6 +1,10 @@
 import { ClientMessage, MAX_CLIENT_FRAME_BYTES, RequestId, type ServerMessage, type ServerEvent } from '../../shared/api/index.ts';
 import { BridgeError, toApiError } from '../errors.ts';
+import type { MailboxEvent } from '../mailbox/events.ts';
 import type { MailboxSession } from '../mailbox/session.ts';
+
+/** The mailbox a request names (its `account` tag, absent = the primary), with the tag its events carry. */
+export type MailboxFor = (tag: string | undefined) => { tag: string; mailbox: MailboxSession };
 
 /**
  * One inbound frame to one reply. Never throws: broken input gets an error
@@ -8,14 +12,18 @@ import type { MailboxSession } from '../mailbox/session.ts';
  */
 export async function dispatch(
   raw: Buffer | string,
-  mailbox: MailboxSession,
+  mailboxFor: MailboxFor,
   toTab: (event: ServerEvent) => void,
 ): Promise<ServerMessage> {
   let id: string | null = null;
   try {
     const req = parse(raw);
     id = req.id;
-    return { type: 'reply', id, result: await answer(req, mailbox, toTab) };
+    if (req.type === 'ping') return { type: 'reply', id, result: { now: Date.now() } };
+    // Keys are per account: every key of the request applies to exactly this account's mailbox.
+    const { tag, mailbox } = mailboxFor(req.account);
+    const tagged = (e: MailboxEvent): void => toTab({ ...e, account: tag } as ServerEvent);
+    return { type: 'reply', id, result: await answer(req, mailbox, tagged) };
   } catch (e) {
     // A broken frame may still carry an id the tab can match the error to.
     return { type: 'reply', id: id ?? (e instanceof InvalidFrame ? e.id : null), error: toApiError(e) };
@@ -46,10 +54,10 @@ function parse(raw: Buffer | string): ClientMessage {
   return parsed.data;
 }
 
-async function answer(req: ClientMessage, mailbox: MailboxSession, toTab: (event: ServerEvent) => void): Promise<unknown> {
+async function answer(
+  req: Exclude<ClientMessage, { type: 'ping' }>, mailbox: MailboxSession, toTab: (event: MailboxEvent) => void,
+): Promise<unknown> {
   switch (req.type) {
-    case 'ping':
-      return { now: Date.now() };
     case 'sync':
       await mailbox.sync(toTab, req.refresh === true);
       return { started: true };

@@ -3,7 +3,10 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ServerMessage } from '../../shared/api/index.ts';
 import type { Config } from '../config.ts';
 import { BridgeError } from '../errors.ts';
+import { accountInfos } from '../accounts/account-info.ts';
+import { mailboxOf } from '../accounts/resolve.ts';
 import type { MailboxRegistry } from '../mailbox/registry.ts';
+import { accountFeed } from './account-feed.ts';
 import { dispatch } from './dispatch.ts';
 
 /** Frames beyond this close the socket (ws maxPayload); smaller oversized frames get an error reply. */
@@ -50,7 +53,6 @@ export function wsRoute(app: FastifyInstance, config: Config, registry: MailboxR
     },
   }, (socket, req) => {
     const session = req.webSession!;
-    const mailbox = registry.get(session.account)!;
     const accountSockets = perAccount.get(session.account) ?? 0;
     // Refused after the upgrade: a browser sees a close code and reason, never an HTTP status.
     if (session.sockets >= config.socketsPerSession || accountSockets >= config.socketsPerAccount) {
@@ -83,11 +85,12 @@ export function wsRoute(app: FastifyInstance, config: Config, registry: MailboxR
       // Pausing stops the socket, not the frames already read: those past the cap are answered, never queued.
       if (inFlight >= MAX_IN_FLIGHT) { send(busy(text)); return; }
       if (++inFlight >= MAX_IN_FLIGHT) socket.pause();
-      void dispatch(text, mailbox, send).then(send, () => undefined).finally(() => {
+      void dispatch(text, (tag) => mailboxOf(session, registry, tag), send).then(send, () => undefined).finally(() => {
         if (--inFlight < MAX_IN_FLIGHT && socket.isPaused && socket.readyState === socket.OPEN) socket.resume();
       });
     });
-    const unsubscribe = mailbox.subscribe(send);
+    // Every account of the session, including those added while the socket is open.
+    const unsubscribe = accountFeed(session, registry, config, send);
     const onEnd = (): void => {
       send({ type: 'sessionExpired' });
       socket.close(4001, 'SESSION_EXPIRED');
@@ -102,5 +105,6 @@ export function wsRoute(app: FastifyInstance, config: Config, registry: MailboxR
       if (left > 0) perAccount.set(session.account, left); else perAccount.delete(session.account);
     });
     send({ type: 'ready', username: session.username, serverId: session.serverId });
+    send({ type: 'accounts', items: accountInfos(session.accounts, config) });
   });
 }

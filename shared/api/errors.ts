@@ -110,6 +110,15 @@ export const ErrorCode = z.enum([
   'TOO_MANY_REQUESTS',
   /** The frame exceeds the size limit. */
   'FRAME_TOO_LARGE',
+  // --- added accounts ---
+  /** The account is already in this inbox (the same server and user name, or the primary). */
+  'ACCOUNT_EXISTS',
+  /** This inbox holds as many accounts as allowed (`limit`, the primary included). */
+  'TOO_MANY_ACCOUNTS',
+  /** The primary account cannot be removed (sign out instead). */
+  'ACCOUNT_IS_PRIMARY',
+  /** The account is not signed in (signing in, needs its password, or failed); see its state. */
+  'ACCOUNT_NOT_READY',
   /** Unexpected failure inside the bridge; the log has details. */
   'INTERNAL',
 ]);

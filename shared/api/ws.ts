@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AccountInfo, AccountTag } from './accounts.ts';
 import { ApiError } from './errors.ts';
 import { MessageKey, Summary } from './summary.ts';
 
@@ -14,25 +15,30 @@ export const MAX_KEYS_PER_REQUEST = 1000;
 
 export const RequestId = z.string().min(1).max(64);
 const Keys = z.array(MessageKey).min(1).max(MAX_KEYS_PER_REQUEST);
+/**
+ * The account a request is for (keys are per account: two accounts may hold
+ * the same key); absent = the primary. A tag not of this session: NOT_FOUND.
+ */
+const ForAccount = AccountTag.optional();
 
 // ---------------------------------------------------------------- requests
 
 export const SyncRequest = z.strictObject({
-  type: z.literal('sync'), id: RequestId,
+  type: z.literal('sync'), id: RequestId, account: ForAccount,
   /** true: open a new POP3 connection to see new mail (a maildrop is a snapshot). */
   refresh: z.boolean().optional(),
 });
 export const MarkSeenRequest = z.strictObject({
-  type: z.literal('markSeen'), id: RequestId, keys: Keys, seen: z.boolean(),
+  type: z.literal('markSeen'), id: RequestId, account: ForAccount, keys: Keys, seen: z.boolean(),
 });
 export const DeleteRequest = z.strictObject({
-  type: z.literal('delete'), id: RequestId, keys: Keys,
+  type: z.literal('delete'), id: RequestId, account: ForAccount, keys: Keys,
 });
 export const UndoDeleteRequest = z.strictObject({
-  type: z.literal('undoDelete'), id: RequestId, keys: Keys,
+  type: z.literal('undoDelete'), id: RequestId, account: ForAccount, keys: Keys,
 });
 export const CommitDeletesRequest = z.strictObject({
-  type: z.literal('commitDeletes'), id: RequestId,
+  type: z.literal('commitDeletes'), id: RequestId, account: ForAccount,
 });
 export const PingRequest = z.strictObject({
   type: z.literal('ping'), id: RequestId,
@@ -75,12 +81,12 @@ export const ReadyEvent = z.strictObject({
   type: z.literal('ready'), username: z.string(), serverId: z.string(),
 });
 export const SyncStartedEvent = z.strictObject({
-  type: z.literal('syncStarted'),
+  type: z.literal('syncStarted'), account: AccountTag,
   /** Messages in the new listing; summaries with index < total follow. */
   total: z.number().int().nonnegative(),
 });
 export const SyncProgressEvent = z.strictObject({
-  type: z.literal('syncProgress'),
+  type: z.literal('syncProgress'), account: AccountTag,
   phase: z.enum(['queued', 'connecting', 'listing', 'summaries']),
   loaded: z.number().int().nonnegative(),
   total: z.number().int().nonnegative(),
@@ -88,39 +94,39 @@ export const SyncProgressEvent = z.strictObject({
   queuePosition: z.number().int().positive().optional(),
 });
 export const SummariesEvent = z.strictObject({
-  type: z.literal('summaries'), items: z.array(Summary),
+  type: z.literal('summaries'), account: AccountTag, items: z.array(Summary),
 });
 export const SyncDoneEvent = z.strictObject({
-  type: z.literal('syncDone'), total: z.number().int().nonnegative(),
+  type: z.literal('syncDone'), account: AccountTag, total: z.number().int().nonnegative(),
 });
 export const SyncFailedEvent = z.strictObject({
-  type: z.literal('syncFailed'), error: ApiError,
+  type: z.literal('syncFailed'), account: AccountTag, error: ApiError,
 });
 /** Keys no longer on the server (deleted elsewhere, expired); drop them. */
 export const RemovedEvent = z.strictObject({
-  type: z.literal('removed'), keys: z.array(MessageKey),
+  type: z.literal('removed'), account: AccountTag, keys: z.array(MessageKey),
 });
 export const NewMailEvent = z.strictObject({
-  type: z.literal('newMail'), count: z.number().int().positive(),
+  type: z.literal('newMail'), account: AccountTag, count: z.number().int().positive(),
 });
 export const SeenChangedEvent = z.strictObject({
-  type: z.literal('seenChanged'), keys: z.array(MessageKey), seen: z.boolean(),
+  type: z.literal('seenChanged'), account: AccountTag, keys: z.array(MessageKey), seen: z.boolean(),
 });
 /** The full set of keys pending deletion for this account (every tab). */
 export const DeletionPendingEvent = z.strictObject({
-  type: z.literal('deletionPending'), keys: z.array(MessageKey),
+  type: z.literal('deletionPending'), account: AccountTag, keys: z.array(MessageKey),
 });
 export const DeletionCommittedEvent = z.strictObject({
-  type: z.literal('deletionCommitted'), keys: z.array(MessageKey),
+  type: z.literal('deletionCommitted'), account: AccountTag, keys: z.array(MessageKey),
 });
 export const DeletionFailedEvent = z.strictObject({
-  type: z.literal('deletionFailed'), keys: z.array(MessageKey), error: ApiError,
+  type: z.literal('deletionFailed'), account: AccountTag, keys: z.array(MessageKey), error: ApiError,
 });
 export const SessionExpiredEvent = z.strictObject({
   type: z.literal('sessionExpired'),
 });
 export const MailboxNoticeEvent = z.strictObject({
-  type: z.literal('mailboxNotice'),
+  type: z.literal('mailboxNotice'), account: AccountTag,
   /**
    * EXPIRE_ON_READ: the server deletes mail once retrieved (CAPA EXPIRE 0);
    * EXPIRE_DAYS: the server deletes mail after `days`;
@@ -133,10 +139,18 @@ export const MailboxNoticeEvent = z.strictObject({
   seconds: z.number().int().nonnegative().optional(),
 });
 
+/**
+ * The session's accounts (AccountInfo, primary first): sent after `ready`
+ * and whenever one is added, removed, relabelled or changes state.
+ */
+export const AccountsEvent = z.strictObject({
+  type: z.literal('accounts'), items: z.array(AccountInfo),
+});
+
 const events = [
   ReadyEvent, SyncStartedEvent, SyncProgressEvent, SummariesEvent, SyncDoneEvent, SyncFailedEvent,
   RemovedEvent, NewMailEvent, SeenChangedEvent, DeletionPendingEvent, DeletionCommittedEvent,
-  DeletionFailedEvent, SessionExpiredEvent, MailboxNoticeEvent,
+  DeletionFailedEvent, SessionExpiredEvent, MailboxNoticeEvent, AccountsEvent,
 ] as const;
 export const ServerEvent = z.discriminatedUnion('type', [...events]);
 export type ServerEvent = z.infer<typeof ServerEvent>;

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { ConnectionLimiter } from '../../server/mailbox/limiter.ts';
 import { MailboxSession, type MailboxOptions } from '../../server/mailbox/session.ts';
 import { SqliteStore } from '../../server/store/sqlite.ts';
-import type { ServerEvent } from '../../shared/api/index.ts';
+import type { MailboxEvent } from '../../server/mailbox/events.ts';
 import { FakeMaildrop, type FakeMessage } from '../fixtures/fake-mailbox-client.ts';
 
 // The Undo window of each delete, against an in-memory maildrop and a clock the test moves.
@@ -12,7 +12,7 @@ const [A, B, C] = ['A', 'B', 'C'].map(msg) as [FakeMessage, FakeMessage, FakeMes
 const GRACE = 50;
 
 function open(drop: FakeMaildrop, overrides: Partial<MailboxOptions> = {}) {
-  const events: ServerEvent[] = [];
+  const events: MailboxEvent[] = [];
   const clock = { now: 1_000_000 };
   const session = new MailboxSession({
     account: 'acct', serverId: 's', limiter: new ConnectionLimiter(4), connector: drop.connector,

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { ConnectionLimiter } from '../../server/mailbox/limiter.ts';
 import { MailboxSession, type MailboxOptions } from '../../server/mailbox/session.ts';
 import { SqliteStore } from '../../server/store/sqlite.ts';
-import type { ServerEvent } from '../../shared/api/index.ts';
+import type { MailboxEvent } from '../../server/mailbox/events.ts';
 import { FakeMaildrop, type FakeMessage } from '../fixtures/fake-mailbox-client.ts';
 
 // The whole MailboxSession over an in-memory maildrop with faults, asserting
@@ -12,7 +12,7 @@ const msg = (name: string, uid = `uid-${name}`): FakeMessage => ({ name, uid });
 const [A, B, C, D] = ['A', 'B', 'C', 'D'].map((n) => msg(n)) as [FakeMessage, FakeMessage, FakeMessage, FakeMessage];
 
 function open(drop: FakeMaildrop, overrides: Partial<MailboxOptions> = {}) {
-  const events: ServerEvent[] = [];
+  const events: MailboxEvent[] = [];
   let releases = 0;
   const limiter = new ConnectionLimiter(4);
   const counted = { acquire: async (onPosition?: (p: number) => void) => {
@@ -30,7 +30,7 @@ function open(drop: FakeMaildrop, overrides: Partial<MailboxOptions> = {}) {
     const items = events.flatMap((e) => (e.type === 'summaries' ? e.items : []));
     return items.filter((s) => s.subject === name).at(-1)!.key;
   };
-  const of = <T extends ServerEvent['type']>(type: T) => events.filter((e): e is Extract<ServerEvent, { type: T }> => e.type === type);
+  const of = <T extends MailboxEvent['type']>(type: T) => events.filter((e): e is Extract<MailboxEvent, { type: T }> => e.type === type);
   return { session, events, key, of, releases: () => releases, inUse: () => limiter.inUse };
 }
 
@@ -176,7 +176,7 @@ describe('sync floods', () => {
     const drop = new FakeMaildrop([A, B]);
     const m = open(drop, { minRefreshIntervalMs: 10_000, now: () => now });
     await m.session.sync(null, false);
-    const tabs = Array.from({ length: 200 }, () => [] as ServerEvent[]);
+    const tabs = Array.from({ length: 200 }, () => [] as MailboxEvent[]);
     await Promise.all(tabs.map((t) => m.session.sync((e) => t.push(e), true)));
     expect(drop.logins).toBe(1);
     for (const t of tabs) {
@@ -193,7 +193,7 @@ describe('sync floods', () => {
     drop.capabilityLines = [...drop.capabilityLines, 'LOGIN-DELAY 900'];
     const m = open(drop, { minRefreshIntervalMs: 10_000 });
     await m.session.sync(null, false);
-    const tab: ServerEvent[] = [];
+    const tab: MailboxEvent[] = [];
     await m.session.sync((e) => tab.push(e), true);
     expect(tab[0]).toMatchObject({ type: 'mailboxNotice', notice: 'LOGIN_DELAY' });
     expect(drop.logins).toBe(1);
@@ -206,8 +206,8 @@ describe('sync floods', () => {
     let openGate!: () => void;
     drop.listGate = new Promise((r) => { openGate = r; });
     const refresh = m.session.sync(null, true); // holds the connection in LIST
-    const tab: ServerEvent[] = [];
-    const requester = (e: ServerEvent) => tab.push(e);
+    const tab: MailboxEvent[] = [];
+    const requester = (e: MailboxEvent) => tab.push(e);
     const replays = Array.from({ length: 5000 }, () => m.session.sync(requester, false));
     openGate();
     await Promise.all([refresh, ...replays]);

@@ -25,8 +25,8 @@ describe('the web app words every error from its code and facts', () => {
   });
 
   test('mailbox notices are worded here too, from their facts', () => {
-    expect(noticeText({ type: 'mailboxNotice', notice: 'EXPIRE_DAYS', days: 30 })).toContain('after 30 days');
-    expect(noticeText({ type: 'mailboxNotice', notice: 'LOGIN_DELAY', seconds: 600 })).toContain('every 10 min');
-    expect(noticeText({ type: 'mailboxNotice', notice: 'EXPIRE_ON_READ', days: 0 })).toContain('once it is opened');
+    expect(noticeText({ type: 'mailboxNotice', account: 'a', notice: 'EXPIRE_DAYS', days: 30 })).toContain('after 30 days');
+    expect(noticeText({ type: 'mailboxNotice', account: 'a', notice: 'LOGIN_DELAY', seconds: 600 })).toContain('every 10 min');
+    expect(noticeText({ type: 'mailboxNotice', account: 'a', notice: 'EXPIRE_ON_READ', days: 0 })).toContain('once it is opened');
   });
 });
