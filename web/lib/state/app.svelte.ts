@@ -1,4 +1,4 @@
-import type { AccountInfo, AddAccountRequest, PublicConfig, ServerEvent, SessionInfo, UpdateAccountRequest } from '../../../shared/api/index.ts';
+import type { AddAccountRequest, PublicConfig, ServerEvent, SessionInfo, UpdateAccountRequest } from '../../../shared/api/index.ts';
 import { AppError, toAppError } from '../api/errors.ts';
 import { errorText, noticeText } from '../api/messages.ts';
 import * as http from '../api/http.ts';
@@ -7,9 +7,6 @@ import { AccountsState } from './accounts.svelte.ts';
 import { MailboxState } from './mailbox.svelte.ts';
 import { MessageState } from './message.svelte.ts';
 import { accountField, keysByAccount, rowId, splitRowId, type RowId } from './row-id.ts';
-
-/** The accounts event (the list after every change); older bridges do not send it. */
-type AccountsEvent = { type: 'accounts'; items: AccountInfo[] };
 
 export interface Notice {
   kind: 'info' | 'error';
@@ -244,14 +241,13 @@ export class AppState {
     else this.#error(new AppError('NETWORK', 'socket lost'));
   }
 
-  #onEvent(event: ServerEvent | AccountsEvent): void {
+  #onEvent(event: ServerEvent): void {
     if (event.type === 'accounts') {
       this.#accountsChanged(this.accounts.set(event.items));
       return;
     }
-    // Events without an account are the primary's (a bridge from before accounts).
-    const tagged = (event as { account?: unknown }).account;
-    const account = typeof tagged === 'string' ? tagged : (this.session?.account ?? '');
+    // Only mailbox events carry an account; the others (ready, sessionExpired) are the session's.
+    const account = 'account' in event ? event.account : (this.session?.account ?? '');
     this.mailbox.apply(event, account);
     const ids = (keys: string[]) => keys.map((k) => rowId(account, k));
     switch (event.type) {

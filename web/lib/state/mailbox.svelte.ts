@@ -87,7 +87,8 @@ export class MailboxState {
         break;
       case 'syncProgress': {
         const { phase, loaded, total, queuePosition } = event;
-        const wait = (event as { waitAtMostSeconds?: number }).waitAtMostSeconds;
+        // Sent by bridges that yield idle connections (optional in the contract).
+        const wait = 'waitAtMostSeconds' in event && typeof event.waitAtMostSeconds === 'number' ? event.waitAtMostSeconds : undefined;
         this.#setProgress(account, {
           phase, loaded, total,
           ...(queuePosition ? { queuePosition } : {}),
