@@ -3,6 +3,10 @@ import fastifyMultipart from '@fastify/multipart';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { WebSessions } from './sessions/web-sessions.ts';
+import { signInLimits } from './sessions/rate-limit.ts';
+import { AccountStore } from './accounts/account-store.ts';
+import { PersonAccounts } from './accounts/person-accounts.ts';
+import { accountRoutes } from './http/account-routes.ts';
 import type { Config } from './config.ts';
 import type { Pop3Connector } from './mailbox/mailbox-client.ts';
 import { pop3Connector } from './mailbox/pop3-connector.ts';
@@ -59,6 +63,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const store = options.store ?? new CachedStore(SqliteStore.open(config.dataDir));
   const registry = new MailboxRegistry(config, options.connector ?? pop3Connector(config), store, app.log);
   const sendStore = SendStore.open(config.dataDir);
+  const accountStore = AccountStore.open(config.dataDir);
+  const accounts = new PersonAccounts(config, registry, accountStore, store, app.log);
   const uploads = new Uploads(config.dataDir, { maxBytes: config.maxAttachmentBytes, perAccount: config.maxUploadsPerAccount });
   const outbox = new Outbox({
     store: sendStore, uploads, delayMs: config.sendDelaySeconds * 1000, sendsPerHour: config.sendsPerHour,
@@ -73,7 +79,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     lifetimeMs: config.sessionLifetimeSeconds * 1000, idleMs: config.sessionIdleSeconds * 1000,
     maxTotal: config.maxWebSessions, perAccount: config.sessionsPerAccount, perClient: config.sessionsPerClient,
   }, (s) => {
-    void registry.release(s.account, 'expired');
+    void accounts.end(s, 'expired');
   });
   app.decorate('webSessions', webSessions);
 
@@ -87,12 +93,14 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   // After the WebSocket plugin: its onRequest hook must mark an upgrade first, so a refused one has its socket closed.
   await app.register(allowedHosts, config);
 
-  sessionRoutes(app, config, registry);
+  const limits = signInLimits(config);
+  sessionRoutes(app, config, registry, accounts, limits);
+  accountRoutes(app, config, accounts, limits);
   rawRoute(app, registry, store);
   draftRoutes(app, config, { store: sendStore, uploads, outbox });
   outboxRoutes(app, registry, { store: sendStore, uploads, outbox });
   messageFrameRoute(app);
-  wsRoute(app, config, registry);
+  wsRoute(app, config, registry, accounts);
   if (!(await registerStatic(app, config.webRoot))) {
     app.setNotFoundHandler(notFound);
   }
@@ -102,6 +110,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     await registry.closeAll();
     store.close();
     sendStore.close();
+    accountStore.close();
     uploads.close();
   });
   return app;

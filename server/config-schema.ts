@@ -66,6 +66,8 @@ export const FileConfig = z.strictObject({
   maxWebSessions: z.number().int().min(1).default(10_000),
   sessionsPerAccount: z.number().int().min(1).default(20),
   sessionsPerClient: z.number().int().min(1).default(100),
+  /** Accounts in one person's inbox, the primary included (each holds a POP3 connection and a cached mailbox). */
+  maxAccountsPerPerson: z.number().int().min(1).max(50).default(10),
   /** WebSockets per session and per account (stops one user exhausting memory). */
   socketsPerSession: z.number().int().min(1).default(8),
   socketsPerAccount: z.number().int().min(1).default(32),

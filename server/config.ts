@@ -111,7 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   set('sessionLifetimeSeconds', intFromEnv(env, 'SESSION_LIFETIME_SECONDS'));
   const ints: Array<[string, string]> = [
     ['sessionIdleSeconds', 'SESSION_IDLE_SECONDS'], ['maxWebSessions', 'MAX_WEB_SESSIONS'],
-    ['sessionsPerAccount', 'SESSIONS_PER_ACCOUNT'], ['sessionsPerClient', 'SESSIONS_PER_CLIENT'],
+    ['sessionsPerAccount', 'SESSIONS_PER_ACCOUNT'], ['sessionsPerClient', 'SESSIONS_PER_CLIENT'], ['maxAccountsPerPerson', 'MAX_ACCOUNTS_PER_PERSON'],
     ['socketsPerSession', 'WS_SOCKETS_PER_SESSION'], ['socketsPerAccount', 'WS_SOCKETS_PER_ACCOUNT'],
     ['socketMaxBufferedBytes', 'WS_MAX_BUFFERED_BYTES'], ['requestTimeoutSeconds', 'REQUEST_TIMEOUT_SECONDS'],
     ['headersTimeoutSeconds', 'HEADERS_TIMEOUT_SECONDS'], ['connectionIdleSeconds', 'CONNECTION_IDLE_SECONDS'],

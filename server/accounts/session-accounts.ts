@@ -27,6 +27,8 @@ export type NewAccount = Omit<SessionAccount, 'tag' | 'state' | 'error' | 'holds
 export class SessionAccounts {
   private readonly items = new Map<string, SessionAccount>();
   private readonly listeners = new Set<() => void>();
+  /** The session ended: a sign-in that finishes now gives its mailbox straight back. */
+  closed = false;
 
   constructor(primary: NewAccount) {
     this.add(primary, 'ready', true);
@@ -75,6 +77,14 @@ export class SessionAccounts {
     this.items.delete(tag);
     this.changed();
     return item;
+  }
+
+  /** The session ends: the accounts whose mailboxes it must release. */
+  close(): SessionAccount[] {
+    this.closed = true;
+    const held = this.list().filter((a) => a.holdsMailbox);
+    for (const a of held) a.holdsMailbox = false;
+    return held;
   }
 
   onChange(listener: () => void): () => void {

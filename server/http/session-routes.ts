@@ -1,7 +1,8 @@
 import type {} from '@fastify/cookie';
 import type { FastifyInstance } from 'fastify';
 import { SignInRequest, type PublicConfig } from '../../shared/api/index.ts';
-import { RateLimiter, userKey } from '../sessions/rate-limit.ts';
+import { signInLimits, userKey, type SignInLimits } from '../sessions/rate-limit.ts';
+import type { PersonAccounts } from '../accounts/person-accounts.ts';
 import type { Config } from '../config.ts';
 import { BridgeError, toApiError } from '../errors.ts';
 import { accountId, type MailboxRegistry } from '../mailbox/registry.ts';
@@ -9,9 +10,10 @@ import { accountTag } from '../sessions/account-tag.ts';
 import { cookieName } from './session-cookie.ts';
 
 /** GET /api/config, /api/health; sign-in and sign-out at /api/session. */
-export function sessionRoutes(app: FastifyInstance, config: Config, registry: MailboxRegistry): void {
-  const perClient = new RateLimiter(config.signInAttemptsPerClient, config.signInWindowSeconds * 1000);
-  const perUser = new RateLimiter(config.signInAttemptsPerUser, config.signInWindowSeconds * 1000);
+export function sessionRoutes(
+  app: FastifyInstance, config: Config, registry: MailboxRegistry, accounts: PersonAccounts,
+  { perClient, perUser }: SignInLimits = signInLimits(config),
+): void {
 
   const canSend = (serverId: string): boolean => config.servers.some((s) => s.id === serverId && s.smtp !== undefined);
 
@@ -51,7 +53,7 @@ export function sessionRoutes(app: FastifyInstance, config: Config, registry: Ma
     perUser.reset(user);
     if (previous) {
       const old = app.webSessions.end(previous);
-      if (old) await registry.release(old.account, 'signOut');
+      if (old) await accounts.end(old, 'signOut');
     }
     let session;
     try {
@@ -61,6 +63,8 @@ export function sessionRoutes(app: FastifyInstance, config: Config, registry: Ma
       await registry.release(account, 'expired');
       throw e;
     }
+    // The added accounts sign in in the background: the primary's reply never waits for them.
+    accounts.start(session, password);
     reply.setCookie(name, session.id, {
       path: '/', httpOnly: true, sameSite: 'strict', secure: req.protocol === 'https',
       maxAge: config.sessionLifetimeSeconds,
@@ -72,7 +76,7 @@ export function sessionRoutes(app: FastifyInstance, config: Config, registry: Ma
     const name = cookieName(req);
     const id = req.cookies[name];
     const ended = id ? app.webSessions.end(id) : undefined;
-    if (ended) await registry.release(ended.account, 'signOut');
+    if (ended) await accounts.end(ended, 'signOut');
     reply.clearCookie(name, { path: '/', secure: req.protocol === 'https' });
     return reply.code(204).send();
   });

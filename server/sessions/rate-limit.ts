@@ -47,3 +47,13 @@ export class RateLimiter {
 export function userKey(serverId: string, username: string): string {
   return `${serverId}\0${username.trim().normalize('NFKC').toLowerCase()}`;
 }
+
+/** The sign-in limits, shared by every route that tries a password (sign-in and adding an account). */
+export interface SignInLimits { perClient: RateLimiter; perUser: RateLimiter }
+
+export function signInLimits(config: { signInAttemptsPerClient: number; signInAttemptsPerUser: number; signInWindowSeconds: number }): SignInLimits {
+  return {
+    perClient: new RateLimiter(config.signInAttemptsPerClient, config.signInWindowSeconds * 1000),
+    perUser: new RateLimiter(config.signInAttemptsPerUser, config.signInWindowSeconds * 1000),
+  };
+}

@@ -56,6 +56,11 @@ export class CachedStore implements MailStore {
     if (cached) for (const key of keys) cached.delete(key);
   }
 
+  removeAccount(account: string): void {
+    this.inner.removeAccount(account);
+    this.accounts.delete(account);
+  }
+
   close(): void {
     this.accounts.clear();
     this.inner.close();

@@ -36,6 +36,7 @@ export class SqliteStore implements MailStore {
            summary = excluded.summary, seen = CASE WHEN @keepSeen THEN messages.seen ELSE excluded.seen END`),
       seen: this.db.prepare('UPDATE messages SET seen = ? WHERE account = ? AND key = ?'),
       remove: this.db.prepare('DELETE FROM messages WHERE account = ? AND key = ?'),
+      removeAccount: this.db.prepare('DELETE FROM messages WHERE account = ?'),
     };
   }
 
@@ -91,6 +92,10 @@ export class SqliteStore implements MailStore {
 
   remove(account: string, keys: string[]): void {
     this.db.transaction(() => { for (const k of keys) this.stmts.remove.run(account, k); })();
+  }
+
+  removeAccount(account: string): void {
+    this.stmts.removeAccount.run(account);
   }
 
   close(): void {

@@ -33,5 +33,7 @@ export interface MailStore {
   put(account: string, rows: MessageRow[]): void;
   setSeen(account: string, keys: string[], seen: boolean): void;
   remove(account: string, keys: string[]): void;
+  /** Forgets every row and seen flag of the account (it was removed from a person's inbox). */
+  removeAccount(account: string): void;
   close(): void;
 }

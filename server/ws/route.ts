@@ -4,7 +4,8 @@ import type { ServerMessage } from '../../shared/api/index.ts';
 import type { Config } from '../config.ts';
 import { BridgeError } from '../errors.ts';
 import { accountInfos } from '../accounts/account-info.ts';
-import { mailboxOf } from '../accounts/resolve.ts';
+import type { PersonAccounts } from '../accounts/person-accounts.ts';
+import { accountOf, mailboxOf } from '../accounts/resolve.ts';
 import type { MailboxRegistry } from '../mailbox/registry.ts';
 import { accountFeed } from './account-feed.ts';
 import { dispatch } from './dispatch.ts';
@@ -39,7 +40,7 @@ export function expectedOrigin(config: Config, req: FastifyRequest): string {
 }
 
 /** /api/ws: one socket per tab, authorised by the session cookie, Origin checked. */
-export function wsRoute(app: FastifyInstance, config: Config, registry: MailboxRegistry): void {
+export function wsRoute(app: FastifyInstance, config: Config, registry: MailboxRegistry, accounts: PersonAccounts): void {
   const perAccount = new Map<string, number>();
   app.get('/api/ws', {
     websocket: true,
@@ -85,7 +86,11 @@ export function wsRoute(app: FastifyInstance, config: Config, registry: MailboxR
       // Pausing stops the socket, not the frames already read: those past the cap are answered, never queued.
       if (inFlight >= MAX_IN_FLIGHT) { send(busy(text)); return; }
       if (++inFlight >= MAX_IN_FLIGHT) socket.pause();
-      void dispatch(text, (tag) => mailboxOf(session, registry, tag), send).then(send, () => undefined).finally(() => {
+      void dispatch(text, (tag) => {
+        // A request for an account whose sign-in failed (its Refresh) tries the stored password again.
+        if (accountOf(session, tag).state === 'error') accounts.retry(session, accountOf(session, tag).tag);
+        return mailboxOf(session, registry, tag);
+      }, send).then(send, () => undefined).finally(() => {
         if (--inFlight < MAX_IN_FLIGHT && socket.isPaused && socket.readyState === socket.OPEN) socket.resume();
       });
     });
