@@ -13,6 +13,8 @@ export interface Notice {
   text: string;
   /** Rows an Undo button would restore, while their deletion is pending. */
   undoIds?: RowId[];
+  /** Of those, how many the servers have deleted so far. */
+  committed?: number;
 }
 
 /** The whole app: who is signed in, the mailbox, the open message, notices. */
@@ -263,8 +265,10 @@ export class AppState {
         break;
       case 'deletionCommitted':
         if (this.notice?.undoIds?.some((id) => ids(event.keys).includes(id))) {
-          const n = event.keys.length;
-          this.notice = { kind: 'info', text: n === 1 ? 'Message deleted from the server.' : `${n} messages deleted from the server.` };
+          // A delete across accounts commits once per account: the notice counts them all.
+          const n = (this.notice.committed ?? 0) + event.keys.length;
+          const text = n === 1 ? 'Message deleted from the server.' : `${n} messages deleted from the server.`;
+          this.notice = { kind: 'info', text, undoIds: this.notice.undoIds, committed: n };
         }
         break;
       case 'deletionFailed': {
