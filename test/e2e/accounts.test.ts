@@ -4,7 +4,7 @@
 // UI; the unified inbox merges the working three, the broken one shows its
 // error beside it, and a delete in each account removes exactly that message
 // from exactly that maildrop.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -202,5 +202,22 @@ describe('all of a person’s POP3 accounts in one inbox', () => {
     await expect.poll(() => accountItem('Dave').locator('.state').getAttribute('data-state'), { timeout: 30_000 }).toBe('error');
     expect(leaks).toEqual([]);
   }, 60_000);
-});
 
+  it('a password changed at the provider: the account needs its password, and the new one fixes it in place', async () => {
+    // Dovecot rereads its passwd-file when the file's time or size changes.
+    const passwd = join(dovecot.dir, 'passwd');
+    await writeFile(passwd, `alice:{PLAIN}${ALICE.password}\nbob:{PLAIN}bob new pw 5\n`);
+    const later = new Date(Date.now() + 60_000);
+    await utimes(passwd, later, later);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Username').waitFor();
+    await signIn();
+    const bob = accountItem('Bob');
+    await expect.poll(() => bob.locator('.state').getAttribute('data-state'), { timeout: 30_000 }).toBe('password');
+    await expect.poll(() => subjects(), { timeout: 30_000 }).toEqual(['Alice three', 'Carol two', 'Alice one']);
+    await bob.getByLabel('New password for Bob').fill('bob new pw 5');
+    await bob.getByRole('button', { name: 'Save password' }).click();
+    await expect.poll(() => subjects(), { timeout: 30_000 }).toEqual(['Bob three', 'Alice three', 'Carol two', 'Bob one', 'Alice one']);
+    expect(await bob.locator('.state').getAttribute('data-state')).toBe('ok');
+  }, 90_000);
+});
