@@ -52,7 +52,7 @@ describe('the unified inbox merges accounts newest first', () => {
   });
 
   test('oldest first keeps account order on ties too, and one account alone keeps the server order', () => {
-    const sorted = [...rows].sort(comparator('date', false, rank));
+    const sorted = [...rows].reverse().sort(comparator('date', false, rank));
     expect(sorted.map((r) => r.key)).toEqual(['a1', 'b1', 'c1', 'c0', 'a0', 'b0']);
     const undated = [toRow(summary('x1', 1, null), 'alice'), toRow(summary('x0', 0, null), 'alice')];
     expect(undated.sort(comparator('date', true, rank)).map((r) => r.key)).toEqual(['x0', 'x1']);
