@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { AccountInfo, Summary } from '../../shared/api/index.ts';
 import { AppError } from '../../web/lib/api/errors.ts';
+import { errorText } from '../../web/lib/api/messages.ts';
 import { accountStatus, progressText } from '../../web/lib/state/account-status.ts';
 import { accountField, keysByAccount, rowId, splitRowId } from '../../web/lib/state/row-id.ts';
 import { comparator, toRow } from '../../web/lib/state/rows.ts';
@@ -65,6 +66,10 @@ describe('the unified inbox merges accounts newest first', () => {
 });
 
 describe('each account states where it stands', () => {
+  test('the account limit is named when the server gives it', () => {
+    expect(errorText(AppError.from({ code: 'TOO_MANY_ACCOUNTS', limit: 10 }))).toContain('The limit is 10 accounts');
+  });
+
   const info: AccountInfo = {
     account: 'bob', serverId: 'club', serverLabel: 'Club mail', username: 'bob', label: 'Club', colour: '#123456',
     primary: false, canSend: false, state: 'ready',

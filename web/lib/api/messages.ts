@@ -78,6 +78,7 @@ export function errorText(error: { code: AppError['code']; facts?: ErrorFacts })
     text += ` (about ${minutes(retryAfterSeconds)} min)`;
   }
   if (recipient) text += ` Address: ${recipient}.`;
+  if (limit !== undefined && error.code === 'TOO_MANY_ACCOUNTS') text += ` The limit is ${limit} accounts, the one you signed in with included.`;
   if (limit !== undefined && (error.code === 'TOO_LARGE' || error.code === 'FRAME_TOO_LARGE' || error.code === 'SMTP_MESSAGE_TOO_LARGE')) {
     text += ` The limit is ${formatSize(limit)}.`;
   }

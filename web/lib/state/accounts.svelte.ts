@@ -15,9 +15,34 @@ export class AccountsState {
   /** More than the primary: the list shows account markers and per-account views. */
   multi = $derived(this.list.length > 1);
   #byTag = $derived(new Map(this.list.map((a) => [a.account, a])));
+  /** Accounts synced on the current socket: each one syncs once, as it becomes ready. */
+  #synced = new Set<string>();
 
   info(account: string): AccountInfo | undefined {
     return this.#byTag.get(account);
+  }
+
+  /** A new socket: nothing synced on it yet but the primary, which syncs at once. */
+  newSocket(primary: string): void {
+    this.#synced = new Set([primary]);
+  }
+
+  /** The ready accounts not yet synced on this socket, now counted as synced. */
+  unsynced(): string[] {
+    const due = this.list.filter((a) => a.state === 'ready' && !this.#synced.has(a.account)).map((a) => a.account);
+    for (const a of due) this.#synced.add(a);
+    return due;
+  }
+
+  /** Syncs the account again once it is ready (a new password, or it was removed). */
+  resync(account: string): void {
+    this.#synced.delete(account);
+  }
+
+  /** What Refresh of all accounts reaches: not those signing in or waiting for a password. */
+  refreshable(primary: string | undefined): string[] {
+    const tags = this.list.filter((a) => a.state === 'ready' || a.state === 'error').map((a) => a.account);
+    return tags.length || primary === undefined ? tags : [primary];
   }
 
   /** Replaces the list; returns the tags that are no longer in it. */
@@ -78,6 +103,7 @@ export class AccountsState {
 
   reset(): void {
     this.list = [];
+    this.#synced = new Set();
     this.syncError = {};
     this.notice = {};
   }

@@ -29,8 +29,6 @@ export class AppState {
   readonly message = new MessageState();
   readonly accounts = new AccountsState();
   #socket: MailSocket | null = null;
-  /** Accounts synced on the current socket: each added account syncs once it is ready. */
-  #synced = new Set<string>();
 
   async init(): Promise<void> {
     try {
@@ -70,7 +68,7 @@ export class AppState {
   /** Looks for new mail in one account, or in every account of the current view. */
   refresh(account?: string): void {
     const targets = account ?? this.mailbox.view;
-    const accounts = targets !== null ? [targets] : this.#accountTags();
+    const accounts = targets !== null ? [targets] : this.accounts.refreshable(this.session?.account);
     for (const a of accounts) {
       this.mailbox.clearNewMail(a);
       this.#sync(a, true);
@@ -136,7 +134,7 @@ export class AppState {
 
   /** Relabels, recolours, or gives the new password (which retries the account in place). */
   async updateAccount(account: string, request: UpdateAccountRequest): Promise<AppError | null> {
-    if (request.password) this.#synced.delete(account);
+    if (request.password) this.accounts.resync(account);
     return this.#accountAction(() => this.accounts.update(account, request));
   }
 
@@ -173,7 +171,7 @@ export class AppState {
     const socket = new MailSocket({
       onEvent: (event) => this.#onEvent(event),
       onOpen: () => {
-        this.#synced.clear();
+        this.accounts.newSocket(session.account);
         this.#sync(session.account, false);
         this.#syncReady();
       },
@@ -189,29 +187,23 @@ export class AppState {
     if (this.accounts.list.length) this.mailbox.order = this.accounts.list.map((a) => a.account);
     for (const a of dropped) {
       this.mailbox.forgetAccount(a);
-      this.#synced.delete(a);
+      this.accounts.resync(a);
     }
     this.#syncReady();
   }
 
   /** Syncs each ready account not yet synced on this socket. */
   #syncReady(): void {
-    for (const a of this.accounts.list) if (a.state === 'ready') this.#sync(a.account, false);
+    for (const a of this.accounts.unsynced()) this.#sync(a, false);
   }
 
   #sync(account: string, refresh: boolean): void {
     const socket = this.#socket;
-    if (!socket || (!refresh && this.#synced.has(account))) return;
-    this.#synced.add(account);
+    if (!socket) return;
     if (refresh) this.accounts.setSyncError(account, null);
     socket
       .request('sync', { ...(refresh ? { refresh: true } : {}), ...this.#field(account) })
       .catch((err: unknown) => this.#accountError(account, toAppError(err)));
-  }
-
-  #accountTags(): string[] {
-    const tags = this.accounts.list.filter((a) => a.state !== 'needsPassword').map((a) => a.account);
-    return tags.length ? tags : this.session ? [this.session.account] : [];
   }
 
   #field(account: string): { account?: string } {
