@@ -15,7 +15,7 @@ CREATE TABLE IF NOT EXISTS added_accounts (
   username   TEXT NOT NULL,
   label      TEXT NOT NULL,
   colour     TEXT NOT NULL,
-  secret     BLOB,
+  sealed     BLOB,
   added_at   INTEGER NOT NULL,
   PRIMARY KEY (owner, account)
 ) WITHOUT ROWID;
@@ -90,16 +90,16 @@ export class AccountStore {
 
   private list(owner: string, own: boolean): StoredAccount[] {
     const rows = this.db.prepare<[string, string], Row>(
-      `SELECT account, server_id, username, label, colour, secret FROM added_accounts
+      `SELECT account, server_id, username, label, colour, sealed AS secret FROM added_accounts
        WHERE owner = ? AND (account = ?) = ${own ? 1 : 0} ORDER BY added_at, account`).all(owner, owner);
     return rows.map((r) => ({ account: r.account, serverId: r.server_id, username: r.username, label: r.label, colour: r.colour, secret: r.secret }));
   }
 
   put(owner: string, a: StoredAccount): void {
     this.db.prepare(
-      `INSERT INTO added_accounts (owner, account, server_id, username, label, colour, secret, added_at)
+      `INSERT INTO added_accounts (owner, account, server_id, username, label, colour, sealed, added_at)
        VALUES (@owner, @account, @serverId, @username, @label, @colour, @secret, @now)
-       ON CONFLICT (owner, account) DO UPDATE SET label = excluded.label, colour = excluded.colour, secret = excluded.secret`,
+       ON CONFLICT (owner, account) DO UPDATE SET label = excluded.label, colour = excluded.colour, sealed = excluded.sealed`,
     ).run({ owner, ...a, now: Date.now() });
   }
 

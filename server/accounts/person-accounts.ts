@@ -55,7 +55,10 @@ export class PersonAccounts {
   /** Every account's mailbox is given back; the key is wiped by WebSessions.end. */
   async end(session: WebSession, reason: EndReason): Promise<void> {
     const held = session.accounts.close();
-    await Promise.all(held.map((a) => this.registry.release(a.id, reason)));
+    // Added accounts first: what waits in the outbox as one of them still finds its draft and files,
+    // which are kept under the primary and go when the primary's mailbox ends.
+    await Promise.all(held.filter((a) => !a.primary).map((a) => this.registry.release(a.id, reason)));
+    await Promise.all(held.filter((a) => a.primary).map((a) => this.registry.release(a.id, reason)));
   }
 
   async add(session: WebSession, req: AddAccountRequest): Promise<AccountInfo> {

@@ -2,12 +2,23 @@ import type { FastifyRequest } from 'fastify';
 import { accountOf } from '../accounts/resolve.ts';
 import { BridgeError } from '../errors.ts';
 
+/** An account the signed-in person may act as: its store key and where it signs in. */
+export interface SessionAccount {
+  /** The registry's accountId: the key its mail, drafts and identity are stored under. */
+  account: string;
+  serverId: string;
+  username: string;
+}
+
 /**
- * The account id (the store's and registry's key) of the session's account
- * that `tag` names; NOT_FOUND for any tag not of this session.
+ * The account of this session (the primary or one added to it) a URL's or
+ * body's `account` tag names; else NOT_FOUND (never FORBIDDEN: a tag of
+ * someone else's account reveals nothing). The one check for every route.
  */
-export function sessionAccountFor(req: FastifyRequest, tag: string): string {
-  const session = req.webSession;
-  if (!session) throw new BridgeError('UNAUTHORIZED');
-  return accountOf(session, tag).id;
+export function sessionAccountFor(req: FastifyRequest, tag: unknown): SessionAccount {
+  const s = req.webSession;
+  if (!s) throw new BridgeError('UNAUTHORIZED');
+  if (typeof tag !== 'string') throw new BridgeError('NOT_FOUND');
+  const a = accountOf(s, tag);
+  return { account: a.id, serverId: a.serverId, username: a.username };
 }

@@ -5,6 +5,7 @@ import { BridgeError } from '../errors.ts';
 import type { Outbox } from '../send/outbox.ts';
 import type { Uploads } from '../send/uploads.ts';
 import type { SendStore, StoredDraft } from '../store/send-store.ts';
+import { sessionAccountFor } from './account-param.ts';
 
 // A draft's text may be 1M characters, up to 4 octets each in UTF-8, plus its headers.
 const DRAFT_BODY_LIMIT = 4 * 1024 * 1024 + 64 * 1024;
@@ -32,7 +33,10 @@ function toDraft(acc: string, d: StoredDraft, uploads: Uploads): Draft {
   return { ...d.input, id: d.id, updatedAt: d.updatedAt, files, lastError: d.lastError };
 }
 
-/** Attachments (/api/uploads) and drafts (/api/drafts) of the signed-in account. */
+/**
+ * Attachments (/api/uploads) and drafts (/api/drafts) of the signed-in person: kept under
+ * the primary account, each draft naming the account (of this session) it goes out as.
+ */
 export function draftRoutes(app: FastifyInstance, config: Config, { store, uploads, outbox }: SendParts): void {
   const auth = { preHandler: app.requireSession };
 
@@ -71,6 +75,8 @@ export function draftRoutes(app: FastifyInstance, config: Config, { store, uploa
     const parsed = DraftInput.safeParse(req.body);
     if (!parsed.success) throw new BridgeError('BAD_REQUEST');
     if (outbox.isLocked(acc, id)) throw new BridgeError('DRAFT_LOCKED');
+    // It may go out as any account of this session, and only as one of them.
+    if (parsed.data.account !== undefined) sessionAccountFor(req, parsed.data.account);
     if (parsed.data.attachments.length > config.maxAttachmentsPerDraft) {
       throw new BridgeError('TOO_MANY_ATTACHMENTS', { limit: config.maxAttachmentsPerDraft });
     }

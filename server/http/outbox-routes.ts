@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { OutboxRequest, UploadId, type SentSummary } from '../../shared/api/index.ts';
 import { BridgeError } from '../errors.ts';
 import type { MailboxRegistry } from '../mailbox/registry.ts';
+import { accountOf } from '../accounts/resolve.ts';
 import { account, idParam, type SendParts } from './draft-routes.ts';
 
 /** Sending with Undo (/api/outbox) and what was sent (/api/sent). */
@@ -12,8 +13,10 @@ export function outboxRoutes(app: FastifyInstance, registry: MailboxRegistry, { 
     const acc = account(req);
     const parsed = OutboxRequest.safeParse(req.body);
     if (!parsed.success) throw new BridgeError('BAD_REQUEST');
-    const smtp = registry.server(req.webSession!.serverId)?.smtp;
-    return reply.code(202).send(outbox.queue(acc, parsed.data.draftId, smtp));
+    // The draft goes out as the account it names (one of this session's), else as the primary.
+    const sendAs = accountOf(req.webSession!, store.draft(acc, parsed.data.draftId)?.input.account);
+    const smtp = registry.server(sendAs.serverId)?.smtp;
+    return reply.code(202).send(outbox.queue(acc, parsed.data.draftId, smtp, sendAs.id));
   });
 
   app.get('/api/outbox/:id', auth, async (req) => outbox.status(account(req), idParam(req, UploadId)));

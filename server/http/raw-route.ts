@@ -40,7 +40,7 @@ interface MessageParams { account: string; key: string }
 
 /** The session's account and the message key a URL names; an account not of this session is not found. */
 function target(req: FastifyRequest, params: MessageParams): { account: string; key: string } {
-  const account = sessionAccountFor(req, params.account);
+  const { account } = sessionAccountFor(req, params.account);
   const key = MessageKey.safeParse(params.key);
   if (!key.success) throw new BridgeError('BAD_REQUEST');
   return { account, key: key.data };

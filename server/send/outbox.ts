@@ -25,7 +25,10 @@ export interface OutboxOptions extends DraftLimits {
 
 interface Entry {
   status: OutboxStatus;
+  /** Whose draft it is (drafts, uploads and Sent are kept under the person's primary account). */
   account: string;
+  /** The account it goes out as: its credentials, its SMTP server, its From. */
+  sendAs: string;
   smtp: SmtpConfig | undefined;
   dueAt: number;
   timer?: NodeJS.Timeout | undefined;
@@ -54,7 +57,7 @@ export class Outbox {
       && (e.status.state === 'waiting' || e.status.state === 'sending'));
   }
 
-  queue(account: string, draftId: string, smtp: SmtpConfig | undefined): OutboxQueued {
+  queue(account: string, draftId: string, smtp: SmtpConfig | undefined, sendAs = account): OutboxQueued {
     if (!smtp) throw new BridgeError('SEND_NOT_CONFIGURED');
     const draft = this.options.store.draft(account, draftId);
     if (!draft) throw new BridgeError('NOT_FOUND');
@@ -62,7 +65,7 @@ export class Outbox {
     checkDraft(draft, account, this.options.uploads, this.options);
     this.takeHit(account);
     const id = randomBytes(12).toString('base64url');
-    const entry: Entry = { account, smtp, dueAt: this.now() + this.options.delayMs, status: { id, draftId, state: 'waiting' } };
+    const entry: Entry = { account, sendAs, smtp, dueAt: this.now() + this.options.delayMs, status: { id, draftId, state: 'waiting' } };
     entry.timer = setTimeout(() => { entry.done = this.fire(entry); }, this.options.delayMs);
     this.entries.set(id, entry);
     return { id, sendInMs: this.options.delayMs };
@@ -95,7 +98,8 @@ export class Outbox {
    * stays). Sends on their way are awaited either way.
    */
   async end(account: string, reason: EndReason, credentials: Credentials | null): Promise<void> {
-    const mine = [...this.entries.values()].filter((e) => e.account === account);
+    // What goes out as this account goes now, with its credentials.
+    const mine = [...this.entries.values()].filter((e) => e.sendAs === account);
     for (const e of mine) {
       if (e.status.state !== 'waiting') continue;
       clearTimeout(e.timer);
@@ -122,7 +126,7 @@ export class Outbox {
     }
   }
 
-  private async fire(entry: Entry, credentials = this.options.credentials(entry.account)): Promise<void> {
+  private async fire(entry: Entry, credentials = this.options.credentials(entry.sendAs)): Promise<void> {
     const { account } = entry;
     const { id, draftId } = entry.status;
     entry.status = { id, draftId, state: 'sending' };

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import type { z } from 'zod';
 import {
-  ClientMessage, ErrorCode, PublicConfig, ResultSchemas, ServerEvent, ServerMessage, SessionInfo, SignInRequest,
+  AccountInfo, AddAccountRequest, ClientMessage, ErrorCode, PublicConfig, ResultSchemas, ServerEvent, ServerMessage, SessionInfo, SignInRequest,
 } from '../../shared/api/index.ts';
 
 const doc = readFileSync(new URL('../../docs/api.md', import.meta.url), 'utf8');
@@ -63,7 +63,7 @@ describe('docs/api.md matches shared/api', () => {
     const replies = blocks(doc, 'reply');
     expect(replies.length).toBeGreaterThan(1);
     for (const r of replies) expect(ServerMessage.safeParse(r).success).toBe(true);
-    const http: Array<[string, z.ZodType]> = [['PublicConfig', PublicConfig], ['SignInRequest', SignInRequest], ['SessionInfo', SessionInfo]];
+    const http: Array<[string, z.ZodType]> = [['PublicConfig', PublicConfig], ['SignInRequest', SignInRequest], ['SessionInfo', SessionInfo], ['AccountInfo', AccountInfo], ['AddAccountRequest', AddAccountRequest]];
     for (const [name, schema] of http) {
       const examples = blocks(doc, `http:${name}`);
       expect(examples.length, name).toBe(1);

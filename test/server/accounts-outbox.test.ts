@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { OutboxQueued, OutboxStatus } from '../../shared/api/index.ts';
+import type { Pop3User } from '../../server/pop3-server/index.ts';
+import { startMailBridge, stopAfterEach } from './harness.ts';
+import type { TestBrowser } from './client.ts';
+import { addAccount } from './accounts-support.ts';
+import { startFakeSmtp } from '../fixtures/fake-smtp.ts';
+
+// A draft names the account it goes out as: that account's login, server and From.
+const track = stopAfterEach();
+const ALICE: Pop3User = { username: 'alice@example.test', password: 'secret' };
+const BOB: Pop3User = { username: 'bob@example.test', password: 'secret' };
+const CAROL: Pop3User = { username: 'carol@example.test', password: 'secret' };
+
+async function outcome(browser: TestBrowser, id: string): Promise<OutboxStatus> {
+  for (let i = 0; i < 100; i++) {
+    const status = OutboxStatus.parse((await browser.http('GET', `/api/outbox/${id}`)).json);
+    if (status.state !== 'waiting' && status.state !== 'sending') return status;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('send never finished');
+}
+
+describe('sending as an added account', () => {
+  it('goes out with that account\'s login and address; absent, as the primary; a tag of another session is refused', async () => {
+    const smtp = track(await startFakeSmtp());
+    const mail = track(await startMailBridge({
+      users: [ALICE, BOB, CAROL], bridge: { sendDelaySeconds: 0 },
+      server: { smtp: { host: '127.0.0.1', port: smtp.port, security: 'tls', ca: smtp.caPem } },
+    }));
+    const { browser } = await mail.open(ALICE);
+    const bob = await addAccount(browser, 's0', BOB.username, BOB.password);
+    expect(bob.canSend).toBe(true);
+
+    const draft = { to: 'dora@example.test', subject: 'Club news', text: 'Hello.' };
+    expect((await browser.http('PUT', '/api/drafts/asbob', { ...draft, account: bob.account })).status).toBe(200);
+    expect((await browser.http('PUT', '/api/drafts/asme', draft)).status).toBe(200);
+    const drafts = (await browser.http('GET', '/api/drafts')).json as Array<{ id: string; account?: string }>;
+    expect(drafts.map((d) => [d.id, d.account]).sort()).toEqual([['asbob', bob.account], ['asme', undefined]]);
+
+    const queued = OutboxQueued.parse((await browser.http('POST', '/api/outbox', { draftId: 'asbob' })).json);
+    expect((await outcome(browser, queued.id)).state).toBe('sent');
+    expect(smtp.seen.auth).toEqual([BOB.username]);
+    expect(smtp.seen.mailFrom).toEqual([BOB.username]);
+    expect(smtp.seen.messages[0]!.toString()).toMatch(/^From: .*bob@example\.test/m);
+
+    const mine = OutboxQueued.parse((await browser.http('POST', '/api/outbox', { draftId: 'asme' })).json);
+    expect((await outcome(browser, mine.id)).state).toBe('sent');
+    expect(smtp.seen.auth).toEqual([BOB.username, ALICE.username]);
+    expect(smtp.seen.mailFrom).toEqual([BOB.username, ALICE.username]);
+    expect(((await browser.http('GET', '/api/sent')).json as unknown[]).length).toBe(2);
+
+    // Carol's session cannot send as bob, though she knows his tag.
+    const carol = (await mail.open(CAROL)).browser;
+    const foreign = await carol.http('PUT', '/api/drafts/steal', { ...draft, account: bob.account });
+    expect([foreign.status, foreign.json.error.code]).toEqual([404, 'NOT_FOUND']);
+    expect(smtp.seen.auth).toHaveLength(2);
+  });
+});
