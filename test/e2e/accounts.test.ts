@@ -220,4 +220,27 @@ describe('all of a person’s POP3 accounts in one inbox', () => {
     await expect.poll(() => subjects(), { timeout: 30_000 }).toEqual(['Bob three', 'Alice three', 'Carol two', 'Bob one', 'Alice one']);
     expect(await bob.locator('.state').getAttribute('data-state')).toBe('ok');
   }, 90_000);
+
+  it('relabels and recolours an account; its rows follow', async () => {
+    // By tag: the label this test changes cannot find the item while it is being typed.
+    const carol = accountsNav().locator(`li[data-account="${await accountItem('Carol').getAttribute('data-account')}"]`);
+    await carol.getByRole('button', { name: 'Edit Carol' }).click();
+    await carol.getByLabel('Label').fill('Club');
+    await carol.getByLabel('Colour').fill('#aa00cc');
+    await carol.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => rowWith('Carol two').locator('.badge').innerText()).toContain('Club');
+    expect(await rowWith('Carol two').locator('.dot').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(170, 0, 204)');
+  });
+
+  it('removes an account after a confirmation; it stays gone after signing in again', async () => {
+    await accountItem('Dave').getByRole('button', { name: 'Edit Dave' }).click();
+    await accountItem('Dave').getByRole('button', { name: 'Remove account…' }).click();
+    await page.getByRole('group', { name: 'Remove Dave' }).getByRole('button', { name: 'Remove Dave' }).click();
+    await expect.poll(() => accountsNav().locator('li').count()).toBe(3);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Username').waitFor();
+    await signIn();
+    await expect.poll(() => accountsNav().locator('li').count(), { timeout: 30_000 }).toBe(3);
+    expect(await accountItem('Dave').count()).toBe(0);
+  }, 60_000);
 });
