@@ -105,6 +105,9 @@ async function shoot(name: string): Promise<string[]> {
   return paths;
 }
 
+/** UI updates come in milliseconds; this bound is for a loaded machine. */
+const SOON = { timeout: 10_000 };
+
 const WORKING = ['Alice one', 'Alice two', 'Alice three', 'Bob one', 'Bob two', 'Bob three', 'Carol one', 'Carol two'];
 
 describe('all of a person’s POP3 accounts in one inbox', () => {
@@ -120,7 +123,7 @@ describe('all of a person’s POP3 accounts in one inbox', () => {
     await addAccount('Dovecot', BOB.username, BOB.password, 'Bob');
     await addAccount('popa3d', popa3d.login('carol'), CAROL.password, 'Carol');
     await addAccount('Broken Mail', DAVE.username, DAVE.password, 'Dave');
-    await expect.poll(() => accountsNav().locator('li').count()).toBe(4);
+    await expect.poll(() => accountsNav().locator('li').count(), SOON).toBe(4);
   }, 90_000);
 
   it('merges the working accounts newest first, each row marked with its account', async () => {
@@ -145,14 +148,14 @@ describe('all of a person’s POP3 accounts in one inbox', () => {
     expect(await state.innerText()).toContain('temporary problem');
     expect(await rowWith('Dave one').count()).toBe(0);
     for (const label of ['alice', 'Bob', 'Carol']) {
-      await expect.poll(() => accountItem(label).locator('.state').getAttribute('data-state')).toBe('ok');
+      await expect.poll(() => accountItem(label).locator('.state').getAttribute('data-state'), SOON).toBe('ok');
     }
   });
 
   it('saves screenshots of the unified inbox, light and dark, desktop and phone', async () => {
     const paths = await shoot('accounts-unified-desktop');
     await page.setViewportSize({ width: 390, height: 844 });
-    await expect.poll(() => page.getByLabel('Show').isVisible()).toBe(true);
+    await expect.poll(() => page.getByLabel('Show').isVisible(), SOON).toBe(true);
     paths.push(...(await shoot('accounts-unified-phone')));
     await page.setViewportSize({ width: 1280, height: 800 });
     console.log(`screenshots:\n${paths.join('\n')}`);
@@ -160,21 +163,21 @@ describe('all of a person’s POP3 accounts in one inbox', () => {
 
   it('a view per account shows only that account’s rows; the phone select does the same', async () => {
     await accountItem('Bob').getByRole('button', { name: /Account Bob/ }).click();
-    await expect.poll(() => subjects()).toEqual(['Bob three', 'Bob two', 'Bob one']);
+    await expect.poll(() => subjects(), SOON).toEqual(['Bob three', 'Bob two', 'Bob one']);
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByLabel('Show').selectOption({ label: 'Carol' });
-    await expect.poll(() => subjects()).toEqual(['Carol two', 'Carol one']);
+    await expect.poll(() => subjects(), SOON).toEqual(['Carol two', 'Carol one']);
     await page.getByLabel('Show').selectOption({ label: 'All accounts' });
     await page.setViewportSize({ width: 1280, height: 800 });
-    await expect.poll(() => subjects().then((s) => s.length)).toBe(WORKING.length);
+    await expect.poll(() => subjects().then((s) => s.length), SOON).toBe(WORKING.length);
   });
 
   it('Undo of a delete across three accounts restores each account’s row, and nothing leaves a server', async () => {
     for (const s of ['Alice two', 'Bob two', 'Carol one']) await rowWith(s).getByRole('checkbox').click();
     await page.getByRole('button', { name: 'Delete (3)' }).click();
-    await expect.poll(() => subjects().then((s) => s.length)).toBe(WORKING.length - 3);
+    await expect.poll(() => subjects().then((s) => s.length), SOON).toBe(WORKING.length - 3);
     await page.getByRole('status').getByRole('button', { name: 'Undo' }).click();
-    await expect.poll(() => subjects().then((s) => s.length)).toBe(WORKING.length);
+    await expect.poll(() => subjects().then((s) => s.length), SOON).toBe(WORKING.length);
     await new Promise((r) => setTimeout(r, 4500));
     expect((await dovecot.messageFiles('alice')).length).toBe(3);
     expect((await dovecot.messageFiles('bob')).length).toBe(3);
@@ -228,7 +231,7 @@ describe('all of a person’s POP3 accounts in one inbox', () => {
     await carol.getByLabel('Label').fill('Club');
     await carol.getByLabel('Colour').fill('#aa00cc');
     await carol.getByRole('button', { name: 'Save' }).click();
-    await expect.poll(() => rowWith('Carol two').locator('.badge').innerText()).toContain('Club');
+    await expect.poll(() => rowWith('Carol two').locator('.badge').innerText(), SOON).toContain('Club');
     expect(await rowWith('Carol two').locator('.dot').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(170, 0, 204)');
   });
 
@@ -236,7 +239,7 @@ describe('all of a person’s POP3 accounts in one inbox', () => {
     await accountItem('Dave').getByRole('button', { name: 'Edit Dave' }).click();
     await accountItem('Dave').getByRole('button', { name: 'Remove account…' }).click();
     await page.getByRole('group', { name: 'Remove Dave' }).getByRole('button', { name: 'Remove Dave' }).click();
-    await expect.poll(() => accountsNav().locator('li').count()).toBe(3);
+    await expect.poll(() => accountsNav().locator('li').count(), SOON).toBe(3);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('Username').waitFor();
     await signIn();
