@@ -14,6 +14,8 @@ export interface DovecotConfigInput {
   loginUser: string;
   /** A SASL auth socket for an SMTP server (Postfix's smtpd_sasl_type = dovecot), owned by `user`. */
   authSocket?: { path: string; user: string };
+  /** pop3_uidl_format; default %08Xu%08Xv. "%08Xu" gives every user the same UIDLs 00000001, 00000002... */
+  uidlFormat?: string;
 }
 
 /**
@@ -69,7 +71,7 @@ mail_fsync = never
 mail_max_userip_connections = 1000
 # The documented default, spelled out because tests compute UIDLs from it:
 # UID and UIDVALIDITY as eight hex digits each.
-pop3_uidl_format = %08Xu%08Xv
+pop3_uidl_format = ${input.uidlFormat ?? '%08Xu%08Xv'}
 
 service pop3-login {
   inet_listener pop3 {

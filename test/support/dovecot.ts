@@ -72,6 +72,8 @@ export async function startDovecot(options: {
   users: DovecotUser[];
   /** Also listen on an auth socket that this system account (e.g. postfix) may use. */
   authSocketUser?: string;
+  /** pop3_uidl_format (dovecot-config.ts): "%08Xu" makes equal UIDLs across users. */
+  uidlFormat?: string;
 }): Promise<Dovecot> {
   requireRoot('startDovecot');
   await requireInstalled();
@@ -129,6 +131,7 @@ export async function startDovecot(options: {
           mailUid: mailAccount.uid, mailGid: mailAccount.gid,
           loginUser: loginAccount.name,
           ...(authSocket && options.authSocketUser ? { authSocket: { path: authSocket, user: options.authSocketUser } } : {}),
+          ...(options.uidlFormat ? { uidlFormat: options.uidlFormat } : {}),
         }),
       );
       const candidate = startDaemon(DOVECOT_BIN, ['-F', '-c', configFile]);

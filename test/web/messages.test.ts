@@ -20,7 +20,7 @@ describe('the web app words every error from its code and facts', () => {
   test('a busy server is named with when to try again; a queued sync says why it waits, its place and how long at most', () => {
     expect(errorText(AppError.from({ code: 'SERVER_BUSY', serverLabel: 'Example Mail', retryAfterSeconds: 60 })))
       .toBe('Every connection the mail server “Example Mail” allows Popbridge stayed in use by other mailboxes. Try again in about 1 min.');
-    expect(queuedText(2, 57)).toBe('Waiting for a connection: the mail server takes only a few at once from Popbridge and other mailboxes are using them (you are number 2 in line); at most 57 s more…');
+    expect(queuedText(2, 57)).toBe('Waiting for a free connection to the mail server: it takes only a few at once from Popbridge and other mailboxes are using them (you are number 2 in line); at most 57 s more…');
     expect(queuedText(1, 600)).toContain('at most 10 min more');
     expect(queuedText()).not.toContain('at most');
   });

@@ -14,7 +14,7 @@ mount(MessageList, { target: document.getElementById('app')!, props: { mailbox, 
 (window as unknown as { harness: unknown }).harness = { mailbox, opened };
 
 const start = Date.UTC(2026, 0, 1);
-mailbox.apply({ type: 'syncStarted', account: 'a', total });
+mailbox.apply({ type: 'syncStarted', account: 'harness', total }, 'harness');
 const BATCH = 500;
 for (let i = 0; i < total; i += BATCH) {
   const items: Summary[] = [];
@@ -25,6 +25,6 @@ for (let i = 0; i < total; i += BATCH) {
       size: 1000 + (j % 5000), hasAttachment: j % 7 === 0, seen: j % 3 === 0,
     });
   }
-  mailbox.apply({ type: 'summaries', account: 'a', items });
+  mailbox.apply({ type: 'summaries', account: 'harness', items }, 'harness');
 }
-mailbox.apply({ type: 'syncDone', account: 'a', total });
+mailbox.apply({ type: 'syncDone', account: 'harness', total }, 'harness');

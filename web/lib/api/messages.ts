@@ -84,6 +84,7 @@ export function errorText(error: { code: AppError['code']; facts?: ErrorFacts })
     text += ` (about ${minutes(retryAfterSeconds)} min)`;
   }
   if (recipient) text += ` Address: ${recipient}.`;
+  if (limit !== undefined && error.code === 'TOO_MANY_ACCOUNTS') text += ` The limit is ${limit} accounts, the one you signed in with included.`;
   if (limit !== undefined && (error.code === 'TOO_LARGE' || error.code === 'FRAME_TOO_LARGE' || error.code === 'SMTP_MESSAGE_TOO_LARGE')) {
     text += ` The limit is ${formatSize(limit)}.`;
   }
@@ -96,8 +97,8 @@ export function errorText(error: { code: AppError['code']; facts?: ErrorFacts })
  * Why a sync waits (the mail server takes only so many connections from
  * Popbridge, and other mailboxes are using them), its place, and how long at most.
  */
-export function queuedText(position?: number, waitAtMostSeconds?: number): string {
-  let text = 'Waiting for a connection: the mail server takes only a few at once from Popbridge and other mailboxes are using them';
+export function queuedText(position?: number, waitAtMostSeconds?: number, server = 'the mail server'): string {
+  let text = `Waiting for a free connection to ${server}: it takes only a few at once from Popbridge and other mailboxes are using them`;
   if (position) text += ` (you are number ${position} in line)`;
   if (waitAtMostSeconds !== undefined) {
     text += waitAtMostSeconds < 120 ? `; at most ${waitAtMostSeconds} s more` : `; at most ${minutes(waitAtMostSeconds)} min more`;

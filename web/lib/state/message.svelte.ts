@@ -2,10 +2,14 @@ import { fetchRaw } from '../api/http.ts';
 import { AppError, toAppError } from '../api/errors.ts';
 import { parse } from '../mail/parse.ts';
 import type { ParsedMail } from '../mail/types.ts';
+import { rowId } from './row-id.ts';
 
 /** The open message: its raw bytes, the parsed mail, and per-message choices. */
 export class MessageState {
   key = $state<string | null>(null);
+  /** The account the open message belongs to: its key alone does not name it. */
+  account = $state<string | null>(null);
+  id = $derived(this.account !== null && this.key !== null ? rowId(this.account, this.key) : null);
   loading = $state(false);
   mail = $state.raw<ParsedMail | null>(null);
   raw = $state.raw<ArrayBuffer | null>(null);
@@ -20,6 +24,7 @@ export class MessageState {
   async open(account: string, key: string): Promise<void> {
     const generation = ++this.#generation;
     this.key = key;
+    this.account = account;
     this.loading = true;
     this.mail = null;
     this.raw = null;
@@ -46,6 +51,7 @@ export class MessageState {
   close(): void {
     this.#generation++;
     this.key = null;
+    this.account = null;
     this.mail = null;
     this.raw = null;
     this.error = null;
