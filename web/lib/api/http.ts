@@ -8,7 +8,7 @@ import {
 } from '../../../shared/api/index.ts';
 import { AppError } from './errors.ts';
 
-async function call(path: string, init: RequestInit = {}): Promise<Response> {
+export async function call(path: string, init: RequestInit = {}): Promise<Response> {
   let res: Response;
   try {
     res = await fetch(path, { credentials: 'same-origin', ...init });
@@ -21,7 +21,7 @@ async function call(path: string, init: RequestInit = {}): Promise<Response> {
   throw new AppError(res.status === 401 ? 'UNAUTHORIZED' : 'BAD_RESPONSE', `HTTP ${res.status}`);
 }
 
-async function json<T>(res: Response, schema: z.ZodType<T>): Promise<T> {
+export async function json<T>(res: Response, schema: z.ZodType<T>): Promise<T> {
   const parsed = schema.safeParse(await res.json().catch(() => null));
   if (!parsed.success) throw new AppError('BAD_RESPONSE', parsed.error.message);
   return parsed.data;

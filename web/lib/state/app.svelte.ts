@@ -5,6 +5,7 @@ import * as http from '../api/http.ts';
 import { MailSocket } from '../api/socket.ts';
 import { MailboxState } from './mailbox.svelte.ts';
 import { MessageState } from './message.svelte.ts';
+import { ComposeState } from './compose.svelte.ts';
 
 export interface Notice {
   kind: 'info' | 'error';
@@ -23,6 +24,7 @@ export class AppState {
   mailboxNotice = $state<string | null>(null);
   readonly mailbox = new MailboxState();
   readonly message = new MessageState();
+  readonly compose = new ComposeState();
   #socket: MailSocket | null = null;
 
   async init(): Promise<void> {
@@ -113,6 +115,7 @@ export class AppState {
     this.session = session;
     this.view = 'mailbox';
     this.mailbox.reset();
+    this.compose.reset(session);
     this.#socket?.close();
     const socket = new MailSocket({
       onEvent: (event) => this.#onEvent(event),
@@ -131,6 +134,7 @@ export class AppState {
     this.session = null;
     this.mailbox.reset();
     this.message.close();
+    this.compose.reset(null);
     this.mailboxNotice = null;
     this.notice = notice;
     this.view = 'signin';
@@ -144,6 +148,7 @@ export class AppState {
 
   #onEvent(event: ServerEvent): void {
     this.mailbox.apply(event);
+    if (event.type === 'summaries') this.compose.learn(event.items);
     switch (event.type) {
       case 'sessionExpired':
         this.#leave({ kind: 'error', text: errorText({ code: 'SESSION_EXPIRED' }) });
