@@ -14,6 +14,7 @@ import { trustProxyOption } from './http/proxy-trust.ts';
 import auth from './http/session-cookie.ts';
 import { draftRoutes } from './http/draft-routes.ts';
 import { outboxRoutes } from './http/outbox-routes.ts';
+import { identityRoutes } from './http/identity-routes.ts';
 import { messageFrameRoute } from './http/message-frame.ts';
 import { rawRoute } from './http/raw-route.ts';
 import securityHeaders from './http/security-headers.ts';
@@ -91,6 +92,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   rawRoute(app, registry, store);
   draftRoutes(app, config, { store: sendStore, uploads, outbox });
   outboxRoutes(app, registry, { store: sendStore, uploads, outbox });
+  identityRoutes(app, registry, sendStore);
   messageFrameRoute(app);
   wsRoute(app, config, registry);
   if (!(await registerStatic(app, config.webRoot))) {

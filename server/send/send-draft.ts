@@ -10,9 +10,6 @@ import type { SmtpTimeouts } from '../smtp/submit.ts';
 import type { SendStore, StoredDraft } from '../store/send-store.ts';
 import type { Uploads } from './uploads.ts';
 
-/** The raw message is kept in the Sent table up to this size; larger ones keep headers and text only. */
-const MAX_RAW_KEPT = 2 * 1024 * 1024;
-
 export interface DraftLimits {
   recipientsPerMessage: number;
   maxAttachmentsPerDraft: number;
@@ -46,13 +43,16 @@ export async function sendDraft(
   const files = input.attachments.map((id) => {
     const meta = deps.uploads.get(account, id);
     if (!meta) throw new BridgeError('NOT_FOUND', { field: 'attachments' });
-    return { meta, content: deps.uploads.content(account, id) };
+    return { meta, open: () => deps.uploads.open(account, id) };
   });
   const result = await sendMessage(smtp, credentials, {
     to: input.to, cc: input.cc, bcc: input.bcc, subject: input.subject, text: input.text,
+    // The From display name is the one set for the account when it goes, not when the draft was written.
+    fromName: deps.store.identities.get(account).displayName,
     ...(input.inReplyTo ? { inReplyTo: input.inReplyTo } : {}),
     ...(input.references?.length ? { references: input.references } : {}),
-    attachments: files.map((f) => ({ filename: f.meta.filename, contentType: f.meta.contentType, content: f.content })),
+    // Each file is opened and read only as the message goes out (uploads.ts).
+    attachments: files.map((f) => ({ filename: f.meta.filename, contentType: f.meta.contentType, size: f.meta.size, open: f.open })),
   }, ...(deps.timeouts ? [deps.timeouts] : []));
   const sent: SentMessage = {
     id: randomBytes(12).toString('base64url'), sentAt: deps.now(), messageId: result.messageId,
@@ -62,7 +62,7 @@ export async function sendDraft(
     attachments: files.map((f) => ({ filename: f.meta.filename, contentType: f.meta.contentType, size: f.meta.size })),
     accepted: result.accepted, refused: result.refused,
   };
-  deps.store.recordSent(account, sent, result.bytes.length <= MAX_RAW_KEPT ? result.bytes : null, draft.id);
+  deps.store.recordSent(account, sent, result.raw, draft.id);
   deps.uploads.remove(account, input.attachments);
   return sent.id;
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -77,11 +77,11 @@ export class Uploads {
     return { id: h.id, filename: h.filename, contentType: h.contentType, size: h.size };
   }
 
-  /** The bytes of an upload, for composing the message. */
-  content(account: string, id: string): Buffer {
+  /** The bytes of an upload as a stream, read as the message is submitted (never whole in memory). */
+  open(account: string, id: string): Readable {
     const h = this.held.get(id);
     if (!h || h.account !== account) throw new BridgeError('NOT_FOUND');
-    return readFileSync(h.path);
+    return createReadStream(h.path);
   }
 
   list(account: string): Upload[] {

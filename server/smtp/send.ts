@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { SmtpConfig } from '../config.ts';
 import { BridgeError } from '../errors.ts';
 import { parseAddressList } from './addresses.ts';
@@ -20,10 +21,15 @@ export interface SendRequest {
   attachments?: OutgoingAttachment[];
 }
 
+/** The raw message is kept for the Sent folder up to this size; larger ones keep headers and text only. */
+export const MAX_RAW_KEPT = 2 * 1024 * 1024;
+
 export interface SendResult extends SubmitResult {
   messageId: string;
-  /** The message as submitted (for the Sent folder). */
-  bytes: Buffer;
+  /** Octets submitted. */
+  size: number;
+  /** The message as submitted (for the Sent folder); null when over MAX_RAW_KEPT. */
+  raw: Buffer | null;
 }
 
 const MESSAGE_ID = /^<[^<>\s]+@[^<>\s]+>$/;
@@ -60,6 +66,18 @@ export async function sendMessage(
     ...(request.inReplyTo ? { inReplyTo: request.inReplyTo } : {}),
     ...(request.references ? { references: request.references } : {}),
   });
-  const result = await submit(smtp, credentials, composed.envelope, composed.bytes, timeouts);
-  return { ...result, messageId: composed.messageId, bytes: composed.bytes };
+  // A copy of what goes out, for the Sent folder, up to MAX_RAW_KEPT: a large message is never held whole.
+  const kept: Buffer[] = [];
+  let size = 0;
+  const result = await submit(smtp, credentials, composed.envelope, {
+    size: composed.size,
+    stream: () => Readable.from((async function* () {
+      for await (const chunk of composed.stream() as AsyncIterable<Buffer>) {
+        size += chunk.length;
+        if (size <= MAX_RAW_KEPT) kept.push(chunk);
+        yield chunk;
+      }
+    })(), { objectMode: false }),
+  }, timeouts);
+  return { ...result, messageId: composed.messageId, size, raw: size <= MAX_RAW_KEPT ? Buffer.concat(kept) : null };
 }

@@ -60,16 +60,27 @@ function login(connection: SMTPConnection, user: string, pass: string): Promise<
   return new Promise((resolve, reject) => connection.login({ user, pass }, (error) => (error ? reject(error) : resolve())));
 }
 
+/** What submit() sends: its size on the wire (for SIZE) and its bytes, produced only once DATA is under way. */
+export interface OutgoingBytes {
+  size: number;
+  stream(): Readable;
+}
+
 /**
  * Submits one composed message, signed in with the mailbox's own user name
  * and password. Sent once: a failure is never retried here, least of all
  * SMTP_OUTCOME_UNKNOWN. Too large for the announced SIZE fails before upload.
+ *
+ * Recipients: when the server refuses some RCPT TO and accepts others, the
+ * message goes to the accepted ones and `refused` names the others with the
+ * server's reasons (the caller records them in the Sent message); only when
+ * it refuses all does this fail, SMTP_RECIPIENT_REFUSED naming the first.
  */
 export async function submit(
   endpoint: SmtpEndpoint,
   credentials: { username: string; password: string },
   envelope: { from: string; to: string[] },
-  bytes: Buffer,
+  message: OutgoingBytes,
   timeouts: SmtpTimeouts = DEFAULT_SMTP_TIMEOUTS,
 ): Promise<SubmitResult> {
   const progress: SubmitProgress = { uploadStarted: false, sizeLimit: null };
@@ -79,20 +90,18 @@ export async function submit(
   try {
     const ehlo = await connect(connection);
     progress.sizeLimit = ehlo.sizeLimit;
-    if (ehlo.sizeLimit !== null && bytes.length > ehlo.sizeLimit) {
+    if (ehlo.sizeLimit !== null && message.size > ehlo.sizeLimit) {
       throw new BridgeError('SMTP_MESSAGE_TOO_LARGE', { limit: ehlo.sizeLimit });
     }
     await login(connection, credentials.username, credentials.password);
     const info = await new Promise<SMTPConnection.SentMessageInfo>((resolve, reject) => {
-      // nodemailer reads the message only once the server answered DATA with 354.
-      const message = new Readable({
-        read() {
-          progress.uploadStarted = true;
-          this.push(bytes);
-          this.push(null);
-        },
-      });
-      connection.send({ ...envelope, size: bytes.length }, message, (error, result) => (error ? reject(error) : resolve(result)));
+      // nodemailer reads the message only once the server took the envelope; the bytes
+      // (and attachment files) are produced only then, pulled as the socket drains.
+      const body = Readable.from((async function* () {
+        progress.uploadStarted = true;
+        yield* message.stream();
+      })(), { objectMode: false });
+      connection.send({ ...envelope, size: message.size }, body, (error, result) => (error ? reject(error) : resolve(result)));
     });
     connection.quit();
     return {

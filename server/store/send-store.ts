@@ -2,6 +2,7 @@ import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ApiError, DraftInput, SentMessage } from '../../shared/api/index.ts';
+import { IdentityStore } from './identity-store.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS drafts (
@@ -43,12 +44,15 @@ function toDraft(r: DraftRow): StoredDraft {
  */
 export class SendStore {
   private readonly db: Database.Database;
+  /** Each account's display name and signature (identity-store.ts), on this connection. */
+  readonly identities: IdentityStore;
 
   constructor(file: string) {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    this.identities = new IdentityStore(this.db);
   }
 
   static open(dataDir: string): SendStore {

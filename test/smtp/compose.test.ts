@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import PostalMime from 'postal-mime';
 import { describe, expect, it } from 'vitest';
 import { parseAddressList } from '../../server/smtp/addresses.ts';
@@ -98,15 +100,38 @@ describe('the composed message', () => {
       references: ['<x@example.test>'],
       attachments: [{ filename: 'naïve.txt', contentType: 'text/plain', content: Buffer.from('data') }],
     });
-    const raw = composed.bytes.toString('latin1');
+    const bytes = await buffer(composed.stream());
+    const raw = bytes.toString('latin1');
     expect(composed.envelope).toEqual({ from: 'alice@example.test', to: ['bob@example.test', 'secret@example.test'] });
     expect(raw).not.toMatch(/secret@/);
     expect(raw).not.toMatch(/[\x80-\xff]/);
     expect(raw).toMatch(/^From: =\?UTF-8\?Q\?=C3=85lice\?= <alice@example\.test>$/m);
     expect(raw).toMatch(/filename\*0\*=utf-8''na%C3%AFve\.txt/);
-    const mail = await PostalMime.parse(composed.bytes);
+    const mail = await PostalMime.parse(bytes);
     expect([mail.subject, mail.inReplyTo, mail.references, mail.messageId]).toEqual(['Ünïcode ✓', '<x@example.test>', '<x@example.test>', composed.messageId]);
     expect(mail.attachments[0]?.filename).toBe('naïve.txt');
+  });
+
+  it('streams attachments opened only when the message is read, and knows its size beforehand', async () => {
+    const sizes = [0, 1, 2, 3, 56, 57, 58, 100_000, 100_001];
+    const opened: number[] = [];
+    const attachments = sizes.map((n, i) => ({
+      filename: `f${i}.bin`, contentType: i === 1 ? 'message/rfc822' : 'application/octet-stream', size: n,
+      open: () => { opened.push(i); return Readable.from([Buffer.alloc(n, i === 1 ? 0x41 : i)]); },
+    }));
+    const composed = await composeMessage({
+      from: { name: 'Ålice', address: 'alice@example.test' }, to: [{ name: '', address: 'bob@example.test' }], cc: [], bcc: [],
+      subject: 'Größe', text: 'naïve text '.repeat(500), attachments,
+    });
+    expect(opened).toEqual([]);
+    const bytes = await buffer(composed.stream());
+    expect(opened).toEqual(sizes.map((_, i) => i));
+    expect(composed.size).toBe(bytes.length);
+    const mail = await PostalMime.parse(bytes);
+    // The message/rfc822 part is written as it is (8bit), not as a file: it is left out here.
+    const files = mail.attachments.filter((a) => a.mimeType === 'application/octet-stream');
+    expect(files.map((a) => [a.filename, (a.content as ArrayBuffer).byteLength])).toEqual(
+      sizes.map((n, i) => [`f${i}.bin`, n]).filter((_, i) => i !== 1));
   });
 });
 

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SmtpConfig } from '../../server/config.ts';
 import { sendMessage, type SendRequest } from '../../server/smtp/send.ts';
@@ -66,6 +67,20 @@ describe('SMTP failures as API codes', () => {
     await expect(send({ size: 4000 }, big)).rejects.toMatchObject({ code: 'SMTP_MESSAGE_TOO_LARGE', facts: { limit: 4000 } });
     expect(server!.seen.auth).toEqual([]);
     expect(server!.seen.mailFrom).toEqual([]);
+  });
+
+  it('SMTP_MESSAGE_TOO_LARGE for a streamed attachment whose base64 outgrows SIZE, before its file is even opened', async () => {
+    let opened = false;
+    // 30000 octets fit 35000, their base64 (about 40600 octets) does not.
+    const big = { ...message, attachments: [{ filename: 'a.bin', contentType: 'application/octet-stream', size: 30_000,
+      open: () => { opened = true; return Readable.from([Buffer.alloc(30_000)]); } }] };
+    await expect(send({ size: 35_000 }, big)).rejects.toMatchObject({ code: 'SMTP_MESSAGE_TOO_LARGE', facts: { limit: 35_000 } });
+    expect([opened, server!.seen.auth, server!.seen.mailFrom]).toEqual([false, [], []]);
+    // Within the limit it goes, read from the stream.
+    await server!.stop();
+    const result = await send({ size: 50_000 }, big);
+    expect([opened, result.accepted]).toEqual([true, ['bob@example.test']]);
+    expect(server!.seen.messages[0]!.length).toBe(result.size);
   });
 
   it('SMTP_MESSAGE_TOO_LARGE also when the server says 552 only after DATA', async () => {

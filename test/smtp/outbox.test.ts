@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DraftInput, OutboxQueued, OutboxStatus, SentMessage, Upload } from '../../shared/api/index.ts';
+import PostalMime from 'postal-mime';
+import { DraftInput, Identity, OutboxQueued, OutboxStatus, SentMessage, Upload } from '../../shared/api/index.ts';
 import type { Config } from '../../server/config.ts';
 import type { Pop3User } from '../../server/pop3-server/index.ts';
 import { startMailBridge, stopAfterEach, type MailBridge } from '../server/harness.ts';
@@ -14,10 +15,12 @@ const track = stopAfterEach();
 const ALICE: Pop3User = { username: 'alice@example.test', password: 'secret' };
 const draft = { to: 'bob@example.test', subject: 'Report', text: 'See the attachment.' };
 
+const BOB: Pop3User = { username: 'bob@example.test', password: 'secret' };
+
 async function setup(bridge: Partial<Config> = {}, smtpOptions: FakeSmtpOptions = {}) {
   const smtp: FakeSmtp = track(await startFakeSmtp(smtpOptions));
   const mail: MailBridge = track(await startMailBridge({
-    users: [ALICE], bridge: { sendDelaySeconds: 1, ...bridge },
+    users: [ALICE, BOB], bridge: { sendDelaySeconds: 1, ...bridge },
     server: { smtp: { host: '127.0.0.1', port: smtp.port, security: 'tls', ca: smtp.caPem } },
   }));
   const { browser } = await mail.open();
@@ -173,5 +176,91 @@ describe('sending through the outbox', () => {
     expect((await browser.http('PUT', '/api/drafts/c', { ...draft, extra: 1 })).status).toBe(400);
     const res = await fetch(mail.url + '/api/drafts');
     expect(res.status).toBe(401);
+  });
+});
+
+describe('partial recipient refusal', () => {
+  // The server refusing some RCPT TO while accepting others is no failure: the
+  // message goes to the accepted ones and the Sent record names the refused
+  // ones with the server's reasons. Only when every recipient is refused does
+  // the send fail, with SMTP_RECIPIENT_REFUSED naming the first.
+  const refuseTypos: FakeSmtpOptions = {
+    onRcptTo: (address, _session, callback) => callback(address.address.startsWith('typo')
+      ? Object.assign(new Error(`5.1.1 <${address.address}>: Recipient address rejected`), { responseCode: 550 })
+      : undefined),
+  };
+
+  it('sends to the accepted recipients; the Sent record lists the refused ones with the server text', async () => {
+    const { smtp, browser } = await setup({ sendDelaySeconds: 0 }, refuseTypos);
+    const queued = OutboxQueued.parse((await send(browser, 'd1', { to: 'bob@example.test, typo1@example.test', cc: 'typo2@example.test' })).json);
+    const done = await outcome(browser, queued.id);
+    expect(done.state).toBe('sent');
+    expect(smtp.seen.messages).toHaveLength(1);
+    const sent = SentMessage.parse((await browser.http('GET', `/api/sent/${done.sentId}`)).json);
+    expect(sent.accepted).toEqual(['bob@example.test']);
+    expect(sent.refused).toEqual([
+      { recipient: 'typo1@example.test', serverText: '550 5.1.1 <typo1@example.test>: Recipient address rejected' },
+      { recipient: 'typo2@example.test', serverText: '550 5.1.1 <typo2@example.test>: Recipient address rejected' },
+    ]);
+    expect((await browser.http('GET', '/api/drafts/d1')).status).toBe(404);
+  });
+
+  it('all refused: SMTP_RECIPIENT_REFUSED names the first, nothing is sent and the draft stays', async () => {
+    const { smtp, browser } = await setup({ sendDelaySeconds: 0 }, refuseTypos);
+    const queued = OutboxQueued.parse((await send(browser, 'd1', { to: 'typo1@example.test, typo2@example.test' })).json);
+    expect(await outcome(browser, queued.id)).toMatchObject({
+      state: 'failed',
+      error: { code: 'SMTP_RECIPIENT_REFUSED', recipient: 'typo1@example.test', serverText: expect.stringContaining('typo1@example.test') },
+    });
+    expect(smtp.seen.messages).toEqual([]);
+    expect((await browser.http('GET', '/api/drafts/d1')).json).toMatchObject({ lastError: { code: 'SMTP_RECIPIENT_REFUSED' } });
+    expect((await browser.http('GET', '/api/sent')).json).toEqual([]);
+  });
+});
+
+describe('identity: display name and signature per account', () => {
+  async function tagOf(browser: TestBrowser): Promise<string> {
+    return (await browser.http('GET', '/api/session')).json.account;
+  }
+
+  it('starts empty with the From address, keeps what is PUT, and sends with the display name', async () => {
+    const { smtp, browser } = await setup({ sendDelaySeconds: 0 });
+    const tag = await tagOf(browser);
+    const first = await browser.http('GET', `/api/identity/${tag}`);
+    expect([first.status, Identity.parse(first.json)]).toEqual([200, { displayName: '', signature: '', address: 'alice@example.test' }]);
+
+    const input = { displayName: 'Alice Müller', signature: 'Alice\nExample Ltd.' };
+    const put = await browser.http('PUT', `/api/identity/${tag}`, input);
+    expect([put.status, put.json]).toEqual([200, { ...input, address: 'alice@example.test' }]);
+    expect((await browser.http('GET', `/api/identity/${tag}`)).json).toEqual({ ...input, address: 'alice@example.test' });
+
+    const queued = OutboxQueued.parse((await send(browser, 'd1')).json);
+    expect((await outcome(browser, queued.id)).state).toBe('sent');
+    const parsed = await PostalMime.parse(smtp.seen.messages[0]!);
+    expect(parsed.from).toEqual({ name: 'Alice Müller', address: 'alice@example.test' });
+  });
+
+  it('refuses CR, LF and NUL in the display name, a malformed body, and any account but the session\'s own', async () => {
+    const { browser, mail } = await setup();
+    const tag = await tagOf(browser);
+    for (const displayName of ['Alice\r\nBcc: eve@example.test', 'Alice\nX', 'Alice\0']) {
+      const bad = await browser.http('PUT', `/api/identity/${tag}`, { displayName, signature: '' });
+      expect([bad.status, bad.json]).toEqual([400, { error: { code: 'INVALID_HEADER', field: 'displayName' } }]);
+    }
+    // Line breaks belong in a signature.
+    expect((await browser.http('PUT', `/api/identity/${tag}`, { displayName: 'A', signature: 'one\r\ntwo' })).status).toBe(200);
+    expect((await browser.http('PUT', `/api/identity/${tag}`, { displayName: 'A' })).status).toBe(400);
+    expect((await browser.http('PUT', `/api/identity/${tag}`, { displayName: 'A', signature: '', extra: 1 })).status).toBe(400);
+
+    const { browser: bob } = await mail.open(BOB);
+    const bobTag = await tagOf(bob);
+    expect(bobTag).not.toBe(tag);
+    for (const other of [bobTag, 'nosuchaccount']) {
+      expect((await browser.http('GET', `/api/identity/${other}`)).json).toEqual({ error: { code: 'NOT_FOUND' } });
+      expect((await browser.http('PUT', `/api/identity/${other}`, { displayName: 'Eve', signature: '' })).status).toBe(404);
+    }
+    // Each account has its own.
+    expect((await bob.http('GET', `/api/identity/${bobTag}`)).json).toEqual({ displayName: '', signature: '', address: 'bob@example.test' });
+    expect((await fetch(`${mail.url}/api/identity/${tag}`)).status).toBe(401);
   });
 });

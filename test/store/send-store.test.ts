@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Uploads } from '../../server/send/uploads.ts';
 import { SendStore } from '../../server/store/send-store.ts';
@@ -55,8 +56,8 @@ describe('uploads on disk', () => {
     const up = await uploads.save('a', file(Buffer.from('hello')));
     expect(up).toMatchObject({ filename: 'a.bin', size: 5 });
     expect(uploads.get('b', up.id)).toBeUndefined();
-    expect(() => uploads.content('b', up.id)).toThrow();
-    expect(uploads.content('a', up.id).toString()).toBe('hello');
+    expect(() => uploads.open('b', up.id)).toThrow();
+    expect((await buffer(uploads.open('a', up.id))).toString()).toBe('hello');
     const [folder] = readdirSync(join(dir, 'uploads'));
     expect((statSync(join(dir, 'uploads', folder!)).mode & 0o777).toString(8)).toBe('700');
     expect((statSync(join(dir, 'uploads', folder!, up.id)).mode & 0o777).toString(8)).toBe('600');

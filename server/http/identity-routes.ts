@@ -1,0 +1,45 @@
+import type { FastifyInstance } from 'fastify';
+import { IdentityInput, type Identity } from '../../shared/api/index.ts';
+import type { SmtpConfig } from '../config.ts';
+import { BridgeError } from '../errors.ts';
+import type { MailboxRegistry } from '../mailbox/registry.ts';
+import { assertHeaderSafe } from '../smtp/header-guard.ts';
+import { senderAddress } from '../smtp/identity.ts';
+import type { SendStore } from '../store/send-store.ts';
+import { sessionAccountFor, type SessionAccount } from './account-param.ts';
+
+/**
+ * The From address mail sent as the account carries; empty when it has
+ * none (no SMTP, or a user name that is no address and no fromTemplate).
+ */
+function fromAddress(smtp: SmtpConfig | undefined, who: SessionAccount): string {
+  try {
+    return senderAddress(smtp ?? {}, who.username).address;
+  } catch (e) {
+    if (e instanceof BridgeError) return '';
+    throw e;
+  }
+}
+
+/** GET and PUT /api/identity/:account: the display name and signature mail is sent with. */
+export function identityRoutes(app: FastifyInstance, registry: MailboxRegistry, store: SendStore): void {
+  const auth = { preHandler: app.requireSession };
+  const who = (req: { params: unknown }) => (req.params as { account?: unknown }).account;
+
+  const reply = (account: SessionAccount): Identity => ({
+    ...store.identities.get(account.account),
+    address: fromAddress(registry.server(account.serverId)?.smtp, account),
+  });
+
+  app.get('/api/identity/:account', auth, async (req) => reply(sessionAccountFor(req, who(req))));
+
+  app.put('/api/identity/:account', { ...auth, bodyLimit: 32 * 1024 }, async (req) => {
+    const account = sessionAccountFor(req, who(req));
+    const parsed = IdentityInput.safeParse(req.body);
+    if (!parsed.success) throw new BridgeError('BAD_REQUEST');
+    // The name goes into the From header: a line break there would add header fields.
+    assertHeaderSafe('displayName', parsed.data.displayName);
+    store.identities.put(account.account, parsed.data);
+    return reply(account);
+  });
+}
