@@ -95,6 +95,8 @@ async function openOriginal(): Promise<void> {
 /** Sends the open compose form and waits for the outcome line. */
 async function sendAndWait(): Promise<void> {
   await button('Send').click();
+  // The line of the previous send goes when this one is queued.
+  await poll(() => page.getByRole('status').filter({ hasText: /Sending/ }).count()).toBe(1);
   await expect.poll(() => page.getByRole('status').filter({ hasText: 'Message sent.' }).count(), { timeout: 30_000 }).toBe(1);
 }
 
@@ -107,14 +109,23 @@ async function shoot(name: string): Promise<void> {
 }
 
 describe('answering mail in a browser through Postfix', () => {
-  it('replies to the sender with the quote, Re: once and the thread headers', async () => {
+  it('sets the display name and signature', async () => {
     await signIn(alice);
+    await button('Signature').click();
+    const dialog = page.getByRole('dialog', { name: 'Name and signature' });
+    await dialog.getByLabel('Display name').fill('Alice Example');
+    await dialog.getByLabel('Signature').fill('Alice\nexample.test');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await poll(() => dialog.isVisible()).toBe(false);
+  });
+
+  it('replies to the sender with the quote, Re: once and the thread headers', async () => {
     await openOriginal();
     await button('Reply').click();
     await poll(() => field('To').inputValue()).toBe('Bob Builder <bob@example.test>');
     expect(await field('Subject').inputValue()).toBe('Re: Original plan');
     const quoted = await field('Message').inputValue();
-    expect(quoted).toMatch(/^\n\nOn .+, Bob Builder wrote:\n> The plan is attached\.\n>> an older line\n$/);
+    expect(quoted).toMatch(/^\n\n-- \nAlice\nexample\.test\n\nOn .+, Bob Builder wrote:\n> The plan is attached\.\n>> an older line\n$/);
     await field('Message').fill(`Sounds good.${quoted}`);
     await sendAndWait();
   });
@@ -170,6 +181,7 @@ describe('answering mail in a browser through Postfix', () => {
     await button('New message').click();
     await field('To').fill('bob@example.test');
     await field('Subject').fill('Draft after reload');
+    await field('Message').fill('');
     await field('Message').pressSequentially('Half a thought');
     await poll(() => compose().innerText()).toContain('Draft saved');
     await page.reload();
@@ -217,8 +229,8 @@ describe('answering mail in a browser through Postfix', () => {
     const reply = await opened('Re: Original plan');
     expect(reply.mail.inReplyTo).toBe('<orig-1@example.test>');
     expect(reply.mail.references).toBe('<root-0@example.test> <orig-1@example.test>');
-    expect(reply.mail.from).toEqual({ name: '', address: 'alice@example.test' });
-    expect(reply.mail.text).toMatch(/^Sounds good\.\n\nOn .+, Bob Builder wrote:\n> The plan is attached\.\n>> an older line\n?$/);
+    expect(reply.mail.from).toEqual({ name: 'Alice Example', address: 'alice@example.test' });
+    expect(reply.mail.text).toMatch(/^Sounds good\.\n\n-- \nAlice\nexample\.test\n\nOn .+, Bob Builder wrote:\n> The plan is attached\.\n>> an older line\n?$/);
     expect(reply.text).toContain('Sounds good.');
 
     const all2 = await opened('Re: Original plan (all)');
