@@ -164,6 +164,30 @@ describe('answering mail in a browser through Postfix', () => {
     await sendAndWait();
   });
 
+  it('a refused recipient leaves the draft in the editor with the reason, also in Drafts', async () => {
+    await button('New message').click();
+    await field('To').fill('nobody@example.test');
+    await field('Subject').fill('Goes nowhere');
+    await button('Send').click();
+    await expect.poll(() => compose().getByRole('alert').innerText(), { timeout: 30_000 })
+      .toMatch(/^The message was not sent\. The outgoing mail server refused a recipient\..* Address: nobody@example\.test\./);
+    expect(await field('Subject').inputValue()).toBe('Goes nowhere');
+    await button('← Close').click();
+    await button('Drafts').click();
+    await poll(() => page.getByRole('button', { name: /Goes nowhere/ }).innerText()).toContain('Not sent: The outgoing mail server refused a recipient.');
+    await page.getByRole('button', { name: /Goes nowhere/ }).click();
+    await button('Discard').click();
+  });
+
+  it('forwards as an attachment: the original as a .eml file', async () => {
+    await openOriginal();
+    await button('Forward as attachment').click();
+    expect(await field('Subject').inputValue()).toBe('Fwd: Original plan');
+    await poll(() => compose().getByRole('list', { name: 'Attachments' }).innerText()).toContain('Original plan.eml');
+    await poll(() => compose().getByRole('list', { name: 'Attachments' }).innerText()).not.toContain('uploading');
+    await button('Discard').click();
+  });
+
   it('Undo within the window brings the message back to the editor and nothing is sent', async () => {
     await button('New message').click();
     await field('To').fill('bob@example.test');
