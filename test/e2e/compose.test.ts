@@ -51,6 +51,7 @@ const original = [
 let postfix: Postfix;
 let bridge: Bridge;
 let page: Page;
+let leaks: string[];
 let closeBrowser: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
@@ -61,7 +62,7 @@ beforeAll(async () => {
     { host: d.host, port: d.tlsPort, security: 'tls', ca: d.caPem, smtp: { host: postfix.host, port: postfix.submissionPort, security: 'starttls', ca: postfix.caPem } },
     { sendDelaySeconds: 4 },
   );
-  ({ page, close: closeBrowser } = await openWatchedPage({ acceptDownloads: true, viewport: { width: 1280, height: 800 } }));
+  ({ page, leaks, close: closeBrowser } = await openWatchedPage({ acceptDownloads: true, viewport: { width: 1280, height: 800 } }));
   await mkdir(SHOTS, { recursive: true });
 }, 120_000);
 
@@ -273,5 +274,7 @@ describe('answering mail in a browser through Postfix', () => {
     expect(fresh.mail.attachments.map((a) => a.filename)).toEqual(['Übersicht.bin']);
     expect(Buffer.from(fresh.mail.attachments[0]!.content as ArrayBuffer).equals(upload)).toBe(true);
     expect(await page.getByRole('region', { name: 'Attachments' }).innerText()).toContain('Übersicht.bin');
+    // Nothing in compose reaches beyond the app's own address.
+    expect(leaks).toEqual([]);
   });
 });
