@@ -128,6 +128,9 @@ describe('answering mail in a browser through Postfix', () => {
     const quoted = await field('Message').inputValue();
     expect(quoted).toMatch(/^\n\n-- \nAlice\nexample\.test\n\nOn .+, Bob Builder wrote:\n> The plan is attached\.\n>> an older line\n$/);
     await field('Message').fill(`Sounds good.${quoted}`);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shoot('compose-reply-phone');
+    await page.setViewportSize({ width: 1280, height: 800 });
     await sendAndWait();
   });
 
@@ -209,12 +212,14 @@ describe('answering mail in a browser through Postfix', () => {
     await field('Message').fill('');
     await field('Message').pressSequentially('Half a thought');
     await poll(() => compose().innerText()).toContain('Draft saved');
+    // Typed just before leaving, inside the autosave pause: saved as the page goes.
+    await field('Message').pressSequentially(', finished');
     await page.reload();
     await expect.poll(() => grid().getByRole('row').count(), { timeout: 30_000 }).toBeGreaterThan(1);
     await button('Drafts').click();
     await page.getByRole('button', { name: /Draft after reload/ }).click();
     await poll(() => field('Subject').inputValue()).toBe('Draft after reload');
-    expect(await field('Message').inputValue()).toBe('Half a thought');
+    expect(await field('Message').inputValue()).toBe('Half a thought, finished');
     expect(await field('To').inputValue()).toBe('bob@example.test');
     await page.setViewportSize({ width: 390, height: 844 });
     await shoot('compose-phone');

@@ -16,6 +16,8 @@ import { call, json } from './http.ts';
 const JSON_HEADERS = { 'content-type': 'application/json' };
 const put = (body: unknown): RequestInit => ({ method: 'PUT', headers: JSON_HEADERS, body: JSON.stringify(body) });
 const enc = encodeURIComponent;
+// Browsers cap keepalive bodies at 64 KiB in all.
+const KEEPALIVE_MAX = 60_000;
 
 export async function upload(file: Blob, filename: string): Promise<Upload> {
   const form = new FormData();
@@ -31,8 +33,11 @@ export async function listDrafts(): Promise<Draft[]> {
   return json(await call('/api/drafts'), z.array(Draft));
 }
 
-export async function saveDraft(id: string, draft: DraftInput): Promise<Draft> {
-  return json(await call(`/api/drafts/${enc(id)}`, put(draft)), Draft);
+/** `keepalive` lets the save outlive a closing page; browsers allow it for small bodies only. */
+export async function saveDraft(id: string, draft: DraftInput, { keepalive = false } = {}): Promise<Draft> {
+  const init = put(draft);
+  if (keepalive && String(init.body).length < KEEPALIVE_MAX) init.keepalive = true;
+  return json(await call(`/api/drafts/${enc(id)}`, init), Draft);
 }
 
 export async function deleteDraft(id: string): Promise<void> {

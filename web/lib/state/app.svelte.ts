@@ -54,6 +54,7 @@ export class AppState {
   }
 
   async signOut(): Promise<void> {
+    await this.compose.save();
     try {
       await http.signOut();
     } catch {

@@ -130,13 +130,13 @@ export class ComposeState {
   }
 
   /** Saves now if anything changed (blur, page hidden, before send or close). */
-  async save(): Promise<void> {
+  async save({ keepalive = false } = {}): Promise<void> {
     this.#clearTimer();
     while (this.#saving) await this.#saving;
     if (!this.#dirty || !this.draftId) return;
     this.#dirty = false;
     this.saveState = 'saving';
-    this.#saving = api.saveDraft(this.draftId, this.#input()).then(
+    this.#saving = api.saveDraft(this.draftId, this.#input(), { keepalive }).then(
       () => { this.saveState = this.#dirty ? 'idle' : 'saved'; },
       (err: unknown) => {
         this.#dirty = true;
