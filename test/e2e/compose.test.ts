@@ -60,7 +60,7 @@ beforeAll(async () => {
   await d.deliver(alice.username, original);
   bridge = await startBridge(
     { host: d.host, port: d.tlsPort, security: 'tls', ca: d.caPem, smtp: { host: postfix.host, port: postfix.submissionPort, security: 'starttls', ca: postfix.caPem } },
-    { sendDelaySeconds: 4 },
+    { sendDelaySeconds: 4, maxAttachmentBytes: 200_000 },
   );
   ({ page, leaks, close: closeBrowser } = await openWatchedPage({ acceptDownloads: true, viewport: { width: 1280, height: 800 } }));
   await mkdir(SHOTS, { recursive: true });
@@ -165,6 +165,14 @@ describe('answering mail in a browser through Postfix', () => {
     await field('Attach files').setInputFiles({ name: 'Übersicht.bin', mimeType: 'application/octet-stream', buffer: upload });
     await poll(() => compose().getByRole('list', { name: 'Attachments' }).innerText()).toContain('Übersicht.bin');
     await poll(() => compose().getByRole('list', { name: 'Attachments' }).innerText()).not.toContain('uploading');
+    // Too large: refused with the limit; a file picked by mistake is removed before sending.
+    await field('Attach files').setInputFiles({ name: 'huge.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(300_000) });
+    await poll(() => compose().getByRole('alert').innerText()).toMatch(/^This file is too large to attach\. The limit is /);
+    await button('Remove huge.bin').click();
+    await field('Attach files').setInputFiles({ name: 'mistake.txt', mimeType: 'text/plain', buffer: Buffer.from('oops') });
+    await poll(() => compose().getByRole('list', { name: 'Attachments' }).innerText()).toContain('mistake.txt');
+    await button('Remove mistake.txt').click();
+    await poll(() => compose().getByRole('list', { name: 'Attachments' }).innerText()).not.toContain('mistake.txt');
     await sendAndWait();
   });
 
