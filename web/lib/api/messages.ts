@@ -38,7 +38,7 @@ const TEXT: Record<ErrorCode | ClientErrorCode, string> = {
   SMTP_MESSAGE_REFUSED: 'The outgoing mail server refused the message. It was not sent.',
   SMTP_TEMPORARY: 'The outgoing mail server reported a temporary problem. The message was not sent; try again in a few minutes.',
   SMTP_CONNECTION_CLOSED: 'The connection to the outgoing mail server was lost. The message was not sent; try again.',
-  SMTP_OUTCOME_UNKNOWN: 'The connection was lost while sending: the message may or may not have been sent. Check with the recipients before sending it again.',
+  SMTP_OUTCOME_UNKNOWN: 'The connection was lost while sending: the message may have been sent. Popbridge does not retry it automatically; check with the recipients before sending it again.',
   SEND_RATE_LIMITED: 'You have sent as many messages as allowed for now. Wait a little, then send again.',
   TOO_MANY_RECIPIENTS: 'This message has too many recipients. Remove some and send again.',
   ATTACHMENT_TOO_LARGE: 'This file is too large to attach.',
@@ -80,7 +80,7 @@ export function errorText(error: { code: AppError['code']; facts?: ErrorFacts })
     const when = retryAfterSeconds ? `about ${minutes(retryAfterSeconds)} min` : 'a minute';
     text = `Every connection ${server} allows Popbridge stayed in use by other mailboxes. Try again in ${when}.`;
   }
-  if (retryAfterSeconds && (error.code === 'RATE_LIMITED' || error.code === 'LOGIN_DELAY')) {
+  if (retryAfterSeconds && (error.code === 'RATE_LIMITED' || error.code === 'LOGIN_DELAY' || error.code === 'SEND_RATE_LIMITED')) {
     text += ` (about ${minutes(retryAfterSeconds)} min)`;
   }
   if (recipient) text += ` Address: ${recipient}.`;
@@ -88,6 +88,7 @@ export function errorText(error: { code: AppError['code']; facts?: ErrorFacts })
   if (limit !== undefined && (error.code === 'TOO_LARGE' || error.code === 'FRAME_TOO_LARGE' || error.code === 'SMTP_MESSAGE_TOO_LARGE')) {
     text += ` The limit is ${formatSize(limit)}.`;
   }
+  text += sendLimitText(error.code, limit);
   // The server's words are shown as its own, after ours; they are never parsed.
   if (serverText) text += ` The mail server said: “${serverText}”`;
   return text;
@@ -117,6 +118,23 @@ export function noticeText(event: MailboxNoticeEvent): string {
       return `The mail server allows a refresh only every ${minutes(event.seconds ?? 60)} min.`;
     case 'REFRESH_LIMITED':
       return `Checked for new mail moments ago; Refresh again in ${event.seconds ?? 10} s.`;
+  }
+}
+
+/** The limit a sending error names, in the unit of its code. */
+function sendLimitText(code: AppError['code'], limit: number | undefined): string {
+  if (limit === undefined) return '';
+  switch (code) {
+    case 'ATTACHMENT_TOO_LARGE':
+      return ` The limit is ${formatSize(limit)}.`;
+    case 'SEND_RATE_LIMITED':
+      return ` The limit is ${limit} messages per hour.`;
+    case 'TOO_MANY_RECIPIENTS':
+      return ` The limit is ${limit} recipients.`;
+    case 'TOO_MANY_ATTACHMENTS':
+      return ` The limit is ${limit} files.`;
+    default:
+      return '';
   }
 }
 

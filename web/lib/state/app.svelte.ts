@@ -7,6 +7,7 @@ import { AccountsState } from './accounts.svelte.ts';
 import { MailboxState } from './mailbox.svelte.ts';
 import { MessageState } from './message.svelte.ts';
 import { accountField, keysByAccount, rowId, splitRowId, type RowId } from './row-id.ts';
+import { ComposeState } from './compose.svelte.ts';
 
 export interface Notice {
   kind: 'info' | 'error';
@@ -28,6 +29,7 @@ export class AppState {
   readonly mailbox = new MailboxState();
   readonly message = new MessageState();
   readonly accounts = new AccountsState();
+  readonly compose = new ComposeState();
   #socket: MailSocket | null = null;
 
   async init(): Promise<void> {
@@ -57,6 +59,7 @@ export class AppState {
   }
 
   async signOut(): Promise<void> {
+    await this.compose.save();
     try {
       await http.signOut();
     } catch {
@@ -167,6 +170,7 @@ export class AppState {
     this.mailbox.reset();
     this.accounts.reset();
     this.mailbox.order = [session.account];
+    this.compose.reset(session);
     this.#socket?.close();
     const socket = new MailSocket({
       onEvent: (event) => this.#onEvent(event),
@@ -224,6 +228,7 @@ export class AppState {
     this.mailbox.reset();
     this.accounts.reset();
     this.message.close();
+    this.compose.reset(null);
     this.mailboxNotice = null;
     this.notice = notice;
     this.view = 'signin';
@@ -244,6 +249,7 @@ export class AppState {
     const account = 'account' in event ? event.account : (this.session?.account ?? '');
     this.mailbox.apply(event, account);
     const ids = (keys: string[]) => keys.map((k) => rowId(account, k));
+    if (event.type === 'summaries') this.compose.learn(event.items);
     switch (event.type) {
       case 'sessionExpired':
         this.#leave({ kind: 'error', text: errorText({ code: 'SESSION_EXPIRED' }) });
