@@ -30,6 +30,8 @@ export class AppState {
   readonly message = new MessageState();
   readonly accounts = new AccountsState();
   readonly compose = new ComposeState();
+  /** Some account of this person can send mail: compose is offered. */
+  canSend = $derived(this.compose.senders.length > 0 || !!this.session?.canSend);
   #socket: MailSocket | null = null;
 
   async init(): Promise<void> {
@@ -189,6 +191,7 @@ export class AppState {
   /** The list changed (loaded, added, removed, relabelled, a state changed). */
   #accountsChanged(dropped: string[]): void {
     if (this.accounts.list.length) this.mailbox.order = this.accounts.list.map((a) => a.account);
+    this.compose.senders = this.accounts.list.filter((a) => a.canSend).map((a) => ({ account: a.account, label: `${a.label} (${a.username})` }));
     for (const a of dropped) {
       this.mailbox.forgetAccount(a);
       this.accounts.resync(a);

@@ -13,6 +13,8 @@ import { Outbox } from './outbox.svelte.ts';
 
 export type ComposeKind = 'new' | 'reply' | 'replyAll' | 'forward' | 'forwardAttached';
 export type ComposePanel = 'compose' | 'drafts' | 'sent' | null;
+/** An account mail can go out as (its server has SMTP). */
+export interface Sender { account: string; label: string }
 
 const SAVE_DELAY_MS = 1000;
 
@@ -36,7 +38,12 @@ export class ComposeState {
   /** Saved, saving, or not yet saved: shown beside Send. */
   saveState = $state<'idle' | 'saving' | 'saved' | 'error'>('idle');
   error = $state<string | null>(null);
+  /** The account this message goes out as (a tag); its identity below. */
+  account = $state<string | null>(null);
   identity = $state.raw<Identity | null>(null);
+  /** Every account mail can go out as; more than one shows a From choice. */
+  senders = $state.raw<Sender[]>([]);
+  #identities = new Map<string, Identity>();
   readonly files = new ComposeFiles(() => this.touch());
   readonly outbox = new Outbox((draftId, failure) => this.resume(draftId, failure));
   #book = new AddressBook();
@@ -61,27 +68,59 @@ export class ComposeState {
     this.#clearTimer();
     this.#session = session;
     this.identity = null;
+    this.account = null;
+    this.#identities.clear();
     this.panel = null;
     this.draftId = null;
     this.outbox.reset();
   }
 
-  async loadIdentity(): Promise<Identity> {
-    if (this.identity) return this.identity;
-    const session = this.#session;
-    try {
-      this.identity = await api.getIdentity(session?.account ?? '');
-    } catch {
-      // Without the identity service, mail still goes out as the user name.
-      const user = session?.username ?? '';
-      this.identity = { displayName: '', signature: '', address: user.includes('@') ? user : '' };
+  /** The identity of `account` (default: the one this message goes out as). */
+  async loadIdentity(account = this.account ?? this.#session?.account ?? ''): Promise<Identity> {
+    let identity = this.#identities.get(account);
+    if (!identity) {
+      try {
+        identity = await api.getIdentity(account);
+      } catch {
+        // Without the identity service, mail still goes out as the user name.
+        const user = account === this.#session?.account ? this.#session.username : '';
+        identity = { displayName: '', signature: '', address: user.includes('@') ? user : '' };
+      }
+      this.#identities.set(account, identity);
     }
-    return this.identity;
+    if (account === (this.account ?? this.#session?.account)) this.identity = identity;
+    return identity;
+  }
+
+  /** A saved identity replaces the one known for its account. */
+  identitySaved(account: string, identity: Identity): void {
+    this.#identities.set(account, identity);
+    if (account === (this.account ?? this.#session?.account)) this.identity = identity;
+  }
+
+  /** Sends as another of the person's accounts. */
+  async setAccount(account: string): Promise<void> {
+    if (account === this.account || !this.senders.some((s) => s.account === account)) return;
+    this.account = account;
+    this.identity = null;
+    await this.loadIdentity(account);
+    this.touch();
+  }
+
+  /** Replies go out as the account the message came to, when it can send; else the primary or the first that can. */
+  #senderFor(account: string | null | undefined): string | null {
+    const primary = this.#session?.account ?? null;
+    const can = (a: string | null | undefined) => !!a && (this.senders.length === 0 ? a === primary : this.senders.some((s) => s.account === a));
+    if (can(account)) return account!;
+    if (can(primary)) return primary;
+    return this.senders[0]?.account ?? primary;
   }
 
   /** Opens the form for a new message, reply or forward of the open message. */
-  async start(kind: ComposeKind, message?: MessageState): Promise<void> {
+  async start(kind: ComposeKind, message?: MessageState, viewed?: string | null): Promise<void> {
     await this.close();
+    this.account = this.#senderFor(kind === 'new' ? viewed : message?.account);
+    this.identity = null;
     const own = await this.loadIdentity();
     const mail = message?.mail;
     const raw = message?.raw;
@@ -111,6 +150,9 @@ export class ComposeState {
     await this.close();
     try {
       const draft = await api.getDraft(draftId);
+      this.account = this.#senderFor(draft.account);
+      this.identity = null;
+      void this.loadIdentity();
       this.#fill(draft.id, draft, draft.files);
       const why = failure ?? (draft.lastError ? AppError.from(draft.lastError) : null);
       this.error = why ? `The message was not sent. ${errorText(why)}` : null;
@@ -202,7 +244,8 @@ export class ComposeState {
     const input: DraftInput = {
       to: this.to, cc: this.cc, bcc: this.bcc, subject: this.subject, text: this.text, attachments: this.files.ids,
     };
-    if (this.#session) input.account = this.#session.account;
+    const account = this.account ?? this.#session?.account;
+    if (account) input.account = account;
     if (this.inReplyTo) input.inReplyTo = this.inReplyTo;
     if (this.references?.length) input.references = this.references;
     return input;
