@@ -191,7 +191,7 @@ export class AppState {
   /** The list changed (loaded, added, removed, relabelled, a state changed). */
   #accountsChanged(dropped: string[]): void {
     if (this.accounts.list.length) this.mailbox.order = this.accounts.list.map((a) => a.account);
-    this.compose.senders = this.accounts.list.filter((a) => a.canSend).map((a) => ({ account: a.account, label: `${a.label} (${a.username})` }));
+    this.compose.senders = this.accounts.list.filter((a) => a.canSend).map((a) => ({ account: a.account, label: a.label === a.username ? a.username : `${a.label} (${a.username})` }));
     for (const a of dropped) {
       this.mailbox.forgetAccount(a);
       this.accounts.resync(a);
