@@ -15,8 +15,8 @@ export class AccountsState {
   /** More than the primary: the list shows account markers and per-account views. */
   multi = $derived(this.list.length > 1);
   #byTag = $derived(new Map(this.list.map((a) => [a.account, a])));
-  /** Accounts synced on the current socket: each one syncs once, as it becomes ready. */
-  #synced = new Set<string>();
+  /** Accounts synced on the current socket (each syncs once, as it becomes ready); null before the socket opens. */
+  #synced: Set<string> | null = null;
 
   info(account: string): AccountInfo | undefined {
     return this.#byTag.get(account);
@@ -29,14 +29,16 @@ export class AccountsState {
 
   /** The ready accounts not yet synced on this socket, now counted as synced. */
   unsynced(): string[] {
-    const due = this.list.filter((a) => a.state === 'ready' && !this.#synced.has(a.account)).map((a) => a.account);
-    for (const a of due) this.#synced.add(a);
+    const synced = this.#synced;
+    if (!synced) return []; // the socket's opening syncs them all
+    const due = this.list.filter((a) => a.state === 'ready' && !synced.has(a.account)).map((a) => a.account);
+    for (const a of due) synced.add(a);
     return due;
   }
 
   /** Syncs the account again once it is ready (a new password, or it was removed). */
   resync(account: string): void {
-    this.#synced.delete(account);
+    this.#synced?.delete(account);
   }
 
   /** What Refresh of all accounts reaches: not those signing in or waiting for a password. */
@@ -103,7 +105,7 @@ export class AccountsState {
 
   reset(): void {
     this.list = [];
-    this.#synced = new Set();
+    this.#synced = null;
     this.syncError = {};
     this.notice = {};
   }

@@ -29,9 +29,13 @@ export class AppState {
   readonly mailbox = new MailboxState();
   readonly message = new MessageState();
   readonly accounts = new AccountsState();
-  readonly compose = new ComposeState();
+  /** The accounts mail can go out as (their server has SMTP), for the From choice. */
+  readonly senders = $derived(this.accounts.list.filter((a) => a.canSend).map((a) => ({
+    account: a.account, label: a.label === a.username ? a.username : `${a.label} (${a.username})`,
+  })));
+  readonly compose = new ComposeState(() => this.senders);
   /** Some account of this person can send mail: compose is offered. */
-  canSend = $derived(this.compose.senders.length > 0 || !!this.session?.canSend);
+  canSend = $derived(this.senders.length > 0 || !!this.session?.canSend);
   #socket: MailSocket | null = null;
 
   async init(): Promise<void> {
@@ -191,7 +195,6 @@ export class AppState {
   /** The list changed (loaded, added, removed, relabelled, a state changed). */
   #accountsChanged(dropped: string[]): void {
     if (this.accounts.list.length) this.mailbox.order = this.accounts.list.map((a) => a.account);
-    this.compose.senders = this.accounts.list.filter((a) => a.canSend).map((a) => ({ account: a.account, label: a.label === a.username ? a.username : `${a.label} (${a.username})` }));
     for (const a of dropped) {
       this.mailbox.forgetAccount(a);
       this.accounts.resync(a);

@@ -41,8 +41,6 @@ export class ComposeState {
   /** The account this message goes out as (a tag); its identity below. */
   account = $state<string | null>(null);
   identity = $state.raw<Identity | null>(null);
-  /** Every account mail can go out as; more than one shows a From choice. */
-  senders = $state.raw<Sender[]>([]);
   #identities = new Map<string, Identity>();
   readonly files = new ComposeFiles(() => this.touch());
   readonly outbox = new Outbox((draftId, failure) => this.resume(draftId, failure));
@@ -52,6 +50,13 @@ export class ComposeState {
   #timer: ReturnType<typeof setTimeout> | null = null;
   #saving: Promise<void> | null = null;
   #dirty = false;
+
+  /** @param senders every account mail can go out as; more than one shows a From choice. */
+  constructor(private readonly sendersOf: () => Sender[]) {}
+
+  get senders(): Sender[] {
+    return this.sendersOf();
+  }
 
   known = $derived.by(() => (this.#bookVersion, this.#book.entries()));
 
