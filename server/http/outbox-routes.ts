@@ -15,6 +15,8 @@ export function outboxRoutes(app: FastifyInstance, registry: MailboxRegistry, { 
     if (!parsed.success) throw new BridgeError('BAD_REQUEST');
     // The draft goes out as the account it names (one of this session's), else as the primary.
     const sendAs = accountOf(req.webSession!, store.draft(acc, parsed.data.draftId)?.input.account);
+    // Its credentials would be someone else's sign-in while this session has none that work.
+    if (sendAs.state !== 'ready') throw new BridgeError('ACCOUNT_NOT_READY');
     const smtp = registry.server(sendAs.serverId)?.smtp;
     return reply.code(202).send(outbox.queue(acc, parsed.data.draftId, smtp, sendAs.id));
   });
