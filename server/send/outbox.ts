@@ -135,7 +135,7 @@ export class Outbox {
       if (!draft) throw new BridgeError('NOT_FOUND');
       if (!credentials) throw new BridgeError('SESSION_EXPIRED');
       const sentId = await sendDraft(account, draft, entry.smtp, credentials, {
-        store: this.options.store, uploads: this.options.uploads, now: this.now,
+        store: this.options.store, uploads: this.options.uploads, now: this.now, sendAs: entry.sendAs,
         ...(this.options.timeouts ? { timeouts: this.options.timeouts } : {}),
       });
       entry.status = { id, draftId, state: 'sent', sentId };

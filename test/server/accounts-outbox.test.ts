@@ -56,4 +56,24 @@ describe('sending as an added account', () => {
     expect([foreign.status, foreign.json.error.code]).toEqual([404, 'NOT_FOUND']);
     expect(smtp.seen.auth).toHaveLength(2);
   });
+
+  it('carries the display name set for the account it goes out as, never the primary\'s', async () => {
+    const smtp = track(await startFakeSmtp());
+    const mail = track(await startMailBridge({
+      users: [ALICE, BOB], bridge: { sendDelaySeconds: 0 },
+      server: { smtp: { host: '127.0.0.1', port: smtp.port, security: 'tls', ca: smtp.caPem } },
+    }));
+    const { browser } = await mail.open(ALICE);
+    const bob = await addAccount(browser, 's0', BOB.username, BOB.password);
+    const primary = ((await browser.http('GET', '/api/accounts')).json as Array<{ account: string; primary: boolean }>).find((a) => a.primary)!;
+    expect((await browser.http('PUT', `/api/identity/${primary.account}`, { displayName: 'Alice Private', signature: '' })).status).toBe(200);
+    expect((await browser.http('PUT', `/api/identity/${bob.account}`, { displayName: 'Chess Club', signature: '' })).status).toBe(200);
+
+    const draft = { to: 'dora@example.test', subject: 'Club news', text: 'Hello.', account: bob.account };
+    expect((await browser.http('PUT', '/api/drafts/asbob', draft)).status).toBe(200);
+    const queued = OutboxQueued.parse((await browser.http('POST', '/api/outbox', { draftId: 'asbob' })).json);
+    expect((await outcome(browser, queued.id)).state).toBe('sent');
+    const from = /^From: (.*)$/m.exec(smtp.seen.messages[0]!.toString())?.[1];
+    expect(from).toBe('Chess Club <bob@example.test>');
+  });
 });
