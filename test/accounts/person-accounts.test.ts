@@ -12,11 +12,11 @@ import type { MailStore } from '../../server/store/store.ts';
 const ALICE = accountId('s0', 'alice');
 const BOB = accountId('s0', 'bob');
 
-function session(): WebSession {
+function session(account = ALICE, username = 'alice'): WebSession {
   return {
-    id: 'web-1', account: ALICE, serverId: 's0', username: 'alice', client: '127.0.0.1', expiresAt: Infinity, lastUsedAt: 0,
+    id: `web-${username}`, account, serverId: 's0', username, client: '127.0.0.1', expiresAt: Infinity, lastUsedAt: 0,
     sockets: 0, onEnd: new Set(), vaultKey: null,
-    accounts: new SessionAccounts({ id: ALICE, serverId: 's0', username: 'alice', label: 'alice', colour: '#000000', primary: true }),
+    accounts: new SessionAccounts({ id: account, serverId: 's0', username, label: username, colour: '#000000', primary: true }),
   };
 }
 
@@ -60,6 +60,28 @@ describe('a person\'s accounts', () => {
     const secret = store.added(ALICE)[0]!.secret;
     if (secret) expect(unseal(Buffer.alloc(32), secret, passwordContext(ALICE, BOB))).toBeNull();
     expect(outcome).toBe('SESSION_EXPIRED');
+    store.close();
+  });
+
+  test('removing an added account keeps the cached mail and seen flags of the person whose own account it is', async () => {
+    const store = new AccountStore(':memory:');
+    store.put(ALICE, { account: BOB, serverId: 's0', username: 'bob', label: 'bob', colour: '#111111', secret: null });
+    const { registry } = slowRegistry();
+    const removed: string[] = [];
+    const mail = { removeAccount: (a: string) => removed.push(a) } as unknown as MailStore;
+    const accounts = new PersonAccounts({ servers: [], maxAccountsPerPerson: 5 } as unknown as Config, registry, store, mail, { warn() {} });
+    // Bob signs in to Popbridge himself, then signs out: his seen flags stay in the store for his next visit.
+    const bob = session(BOB, 'bob');
+    accounts.start(bob, 'bob-pw');
+    await until(() => bob.vaultKey !== null);
+    await accounts.end(bob, 'signOut');
+
+    const alice = session();
+    accounts.start(alice, 'alice-pw');
+    await until(() => alice.accounts.byId(BOB)?.state === 'needsPassword');
+    await accounts.remove(alice, alice.accounts.byId(BOB)!.tag);
+    expect(store.added(ALICE)).toEqual([]);
+    expect(removed).toEqual([]);
     store.close();
   });
 });
