@@ -42,5 +42,9 @@ describe('an added account that needs its password', () => {
     expect([queued.status, queued.json?.error?.code]).toEqual([409, 'ACCOUNT_NOT_READY']);
     await new Promise((r) => setTimeout(r, 300));
     expect(smtp.seen.auth).toEqual([]);
+    // Nor can it change how bob's own mail is signed.
+    const named = await browser.http('PUT', `/api/identity/${bob.account}`, { displayName: 'Not Bob', signature: '' });
+    expect([named.status, named.json?.error?.code]).toEqual([409, 'ACCOUNT_NOT_READY']);
+    expect((await own.browser.http('GET', `/api/identity/${bob.account}`)).json.displayName).toBe('');
   });
 });
