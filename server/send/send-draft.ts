@@ -27,7 +27,10 @@ export function checkDraft(draft: StoredDraft, account: string, uploads: Uploads
   if (count === 0) throw new BridgeError('INVALID_ADDRESS', { field: 'to' });
   if (count > limits.recipientsPerMessage) throw new BridgeError('TOO_MANY_RECIPIENTS', { limit: limits.recipientsPerMessage });
   if (attachments.length > limits.maxAttachmentsPerDraft) throw new BridgeError('TOO_MANY_ATTACHMENTS', { limit: limits.maxAttachmentsPerDraft });
-  if (attachments.some((id) => !uploads.get(account, id))) throw new BridgeError('NOT_FOUND', { field: 'attachments' });
+  const files = attachments.map((id) => uploads.get(account, id));
+  if (files.some((f) => !f)) throw new BridgeError('NOT_FOUND', { field: 'attachments' });
+  // Names come as uploaded: refused now, not once the Undo window is over (as sendMessage would).
+  for (const f of files) assertHeaderSafe('attachment', [f!.filename, f!.contentType]);
 }
 
 /**
