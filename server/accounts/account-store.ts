@@ -107,10 +107,14 @@ export class AccountStore {
     this.db.prepare('DELETE FROM added_accounts WHERE owner = ? AND account = ?').run(owner, account);
   }
 
-  /** Some other person also has this account in their inbox (its cached mail is theirs too). */
+  /**
+   * Some other person also has this account in their inbox (its cached mail is theirs too): added
+   * it, or signs in with it as their own (every primary that signed in has a vault).
+   */
   addedByOthers(owner: string, account: string): boolean {
-    return this.db.prepare('SELECT 1 FROM added_accounts WHERE account = ? AND owner <> ? AND owner <> account LIMIT 1')
-      .get(account, owner) !== undefined;
+    return this.db.prepare(`SELECT 1 FROM added_accounts WHERE account = @account AND owner <> @owner AND owner <> account
+      UNION ALL SELECT 1 FROM account_vaults WHERE owner = @account AND owner <> @owner LIMIT 1`)
+      .get({ account, owner }) !== undefined;
   }
 
   close(): void {

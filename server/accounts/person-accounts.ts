@@ -108,6 +108,8 @@ export class PersonAccounts {
       if (a.primary) throw new BridgeError('BAD_REQUEST');
       const key = await this.keyOf(session);
       await this.connect(session, a.tag, a.serverId, a.username, req.password, true);
+      // Signed out during the login: the key is wiped (zeros), and must seal nothing.
+      if (session.accounts.closed) throw new BridgeError('SESSION_EXPIRED');
       if (!session.accounts.byTag(a.tag)) throw new BridgeError('NOT_FOUND');
       const row = { ...this.stored(owner, a.id), secret: seal(key, req.password, passwordContext(owner, a.id)) };
       this.store.put(owner, row);

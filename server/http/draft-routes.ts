@@ -5,6 +5,7 @@ import { BridgeError } from '../errors.ts';
 import type { Outbox } from '../send/outbox.ts';
 import type { Uploads } from '../send/uploads.ts';
 import type { SendStore, StoredDraft } from '../store/send-store.ts';
+import { accountTag } from '../sessions/account-tag.ts';
 import { sessionAccountFor } from './account-param.ts';
 
 // A draft's text may be 1M characters, up to 4 octets each in UTF-8, plus its headers.
@@ -30,7 +31,9 @@ export function idParam(req: FastifyRequest, schema: typeof DraftId): string {
 
 function toDraft(acc: string, d: StoredDraft, uploads: Uploads): Draft {
   const files = d.input.attachments.map((id) => uploads.get(acc, id)).filter((u) => u !== undefined);
-  return { ...d.input, id: d.id, updatedAt: d.updatedAt, files, lastError: d.lastError };
+  // Stored by account id (see PUT); the browser knows accounts by their tags.
+  const { account: sendAs, ...input } = d.input;
+  return { ...input, ...(sendAs !== undefined ? { account: accountTag(sendAs) } : {}), id: d.id, updatedAt: d.updatedAt, files, lastError: d.lastError };
 }
 
 /**
@@ -75,15 +78,16 @@ export function draftRoutes(app: FastifyInstance, config: Config, { store, uploa
     const parsed = DraftInput.safeParse(req.body);
     if (!parsed.success) throw new BridgeError('BAD_REQUEST');
     if (outbox.isLocked(acc, id)) throw new BridgeError('DRAFT_LOCKED');
-    // It may go out as any account of this session, and only as one of them.
-    if (parsed.data.account !== undefined) sessionAccountFor(req, parsed.data.account);
+    // It may go out as any account of this session, and only as one of them; kept by account id,
+    // since a tag is per process and would name nothing after a restart.
+    const sendAs = parsed.data.account !== undefined ? sessionAccountFor(req, parsed.data.account).account : undefined;
     if (parsed.data.attachments.length > config.maxAttachmentsPerDraft) {
       throw new BridgeError('TOO_MANY_ATTACHMENTS', { limit: config.maxAttachmentsPerDraft });
     }
     if (!store.draft(acc, id) && store.countDrafts(acc) >= config.maxDraftsPerAccount) {
       throw new BridgeError('BAD_REQUEST', { limit: config.maxDraftsPerAccount });
     }
-    store.putDraft(acc, id, parsed.data, Date.now());
+    store.putDraft(acc, id, sendAs === undefined ? parsed.data : { ...parsed.data, account: sendAs }, Date.now());
     return toDraft(acc, store.draft(acc, id)!, uploads);
   });
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { IdentityInput, type Identity } from '../../shared/api/index.ts';
+import { accountOf } from '../accounts/resolve.ts';
 import type { SmtpConfig } from '../config.ts';
 import { BridgeError } from '../errors.ts';
 import type { MailboxRegistry } from '../mailbox/registry.ts';
@@ -35,6 +36,8 @@ export function identityRoutes(app: FastifyInstance, registry: MailboxRegistry, 
 
   app.put('/api/identity/:account', { ...auth, bodyLimit: 32 * 1024 }, async (req) => {
     const account = sessionAccountFor(req, who(req));
+    // Shared by everyone who signs in with the account: only a session signed in to it may change it.
+    if (accountOf(req.webSession!, String(who(req))).state !== 'ready') throw new BridgeError('ACCOUNT_NOT_READY');
     const parsed = IdentityInput.safeParse(req.body);
     if (!parsed.success) throw new BridgeError('BAD_REQUEST');
     // The name goes into the From header: a line break there would add header fields.

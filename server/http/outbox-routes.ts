@@ -3,6 +3,7 @@ import { OutboxRequest, UploadId, type SentSummary } from '../../shared/api/inde
 import { BridgeError } from '../errors.ts';
 import type { MailboxRegistry } from '../mailbox/registry.ts';
 import { accountOf } from '../accounts/resolve.ts';
+import { accountTag } from '../sessions/account-tag.ts';
 import { account, idParam, type SendParts } from './draft-routes.ts';
 
 /** Sending with Undo (/api/outbox) and what was sent (/api/sent). */
@@ -14,7 +15,10 @@ export function outboxRoutes(app: FastifyInstance, registry: MailboxRegistry, { 
     const parsed = OutboxRequest.safeParse(req.body);
     if (!parsed.success) throw new BridgeError('BAD_REQUEST');
     // The draft goes out as the account it names (one of this session's), else as the primary.
-    const sendAs = accountOf(req.webSession!, store.draft(acc, parsed.data.draftId)?.input.account);
+    const named = store.draft(acc, parsed.data.draftId)?.input.account; // an account id (draft-routes.ts)
+    const sendAs = accountOf(req.webSession!, named === undefined ? undefined : accountTag(named));
+    // Its credentials would be someone else's sign-in while this session has none that work.
+    if (sendAs.state !== 'ready') throw new BridgeError('ACCOUNT_NOT_READY');
     const smtp = registry.server(sendAs.serverId)?.smtp;
     return reply.code(202).send(outbox.queue(acc, parsed.data.draftId, smtp, sendAs.id));
   });

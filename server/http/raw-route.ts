@@ -5,6 +5,7 @@ import { Pop3RemoteError } from '../../shared/pop3/index.ts';
 import { BridgeError, toApiError } from '../errors.ts';
 import type { MailboxRegistry } from '../mailbox/registry.ts';
 import type { MailStore } from '../store/store.ts';
+import { mailboxOf } from '../accounts/resolve.ts';
 import { sessionAccountFor } from './account-param.ts';
 import { RawOutcomes } from './raw-outcome.ts';
 
@@ -67,8 +68,9 @@ export function rawRoute(app: FastifyInstance, registry: MailboxRegistry, store:
     { preHandler: app.requireSession },
     async (req, reply) => {
       const { account, key: messageKey } = target(req, req.params);
-      const mailbox = registry.get(account);
-      if (!mailbox) throw new BridgeError(account === req.webSession!.account ? 'SESSION_EXPIRED' : 'ACCOUNT_NOT_READY');
+      // Only an account signed in for this session: one that needs its password gets nothing, though
+      // its mailbox may be live for someone else.
+      const { mailbox } = mailboxOf(req.webSession!, registry, req.params.account);
       const download = req.query.download === '1';
       // Every header is settled before the RETR starts: once it has, the mailbox waits for this body.
       reply.header('content-type', download ? 'application/octet-stream' : 'message/rfc822');

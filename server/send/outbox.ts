@@ -98,13 +98,14 @@ export class Outbox {
    * stays). Sends on their way are awaited either way.
    */
   async end(account: string, reason: EndReason, credentials: Credentials | null): Promise<void> {
-    // What goes out as this account goes now, with its credentials.
-    const mine = [...this.entries.values()].filter((e) => e.sendAs === account);
+    // What goes out as this account goes now, with its credentials; so does what the account's owner
+    // queued as another account (still open for someone else), before the owner's drafts and files go.
+    const mine = [...this.entries.values()].filter((e) => e.sendAs === account || e.account === account);
     for (const e of mine) {
       if (e.status.state !== 'waiting') continue;
       clearTimeout(e.timer);
       if (reason === 'shutdown') e.status = { id: e.status.id, draftId: e.status.draftId, state: 'cancelled' };
-      else e.done = this.fire(e, credentials);
+      else e.done = e.sendAs === account ? this.fire(e, credentials) : this.fire(e);
     }
     await Promise.all(mine.map((e) => e.done));
     for (const e of mine) this.entries.delete(e.status.id);
@@ -135,7 +136,7 @@ export class Outbox {
       if (!draft) throw new BridgeError('NOT_FOUND');
       if (!credentials) throw new BridgeError('SESSION_EXPIRED');
       const sentId = await sendDraft(account, draft, entry.smtp, credentials, {
-        store: this.options.store, uploads: this.options.uploads, now: this.now,
+        store: this.options.store, uploads: this.options.uploads, now: this.now, sendAs: entry.sendAs,
         ...(this.options.timeouts ? { timeouts: this.options.timeouts } : {}),
       });
       entry.status = { id, draftId, state: 'sent', sentId };

@@ -27,7 +27,10 @@ export function checkDraft(draft: StoredDraft, account: string, uploads: Uploads
   if (count === 0) throw new BridgeError('INVALID_ADDRESS', { field: 'to' });
   if (count > limits.recipientsPerMessage) throw new BridgeError('TOO_MANY_RECIPIENTS', { limit: limits.recipientsPerMessage });
   if (attachments.length > limits.maxAttachmentsPerDraft) throw new BridgeError('TOO_MANY_ATTACHMENTS', { limit: limits.maxAttachmentsPerDraft });
-  if (attachments.some((id) => !uploads.get(account, id))) throw new BridgeError('NOT_FOUND', { field: 'attachments' });
+  const files = attachments.map((id) => uploads.get(account, id));
+  if (files.some((f) => !f)) throw new BridgeError('NOT_FOUND', { field: 'attachments' });
+  // Names come as uploaded: refused now, not once the Undo window is over (as sendMessage would).
+  for (const f of files) assertHeaderSafe('attachment', [f!.filename, f!.contentType]);
 }
 
 /**
@@ -37,7 +40,7 @@ export function checkDraft(draft: StoredDraft, account: string, uploads: Uploads
  */
 export async function sendDraft(
   account: string, draft: StoredDraft, smtp: SmtpConfig | undefined, credentials: Credentials,
-  deps: { store: SendStore; uploads: Uploads; now: () => number; timeouts?: SmtpTimeouts },
+  deps: { store: SendStore; uploads: Uploads; now: () => number; timeouts?: SmtpTimeouts; sendAs?: string },
 ): Promise<string> {
   const input = draft.input;
   const files = input.attachments.map((id) => {
@@ -47,8 +50,8 @@ export async function sendDraft(
   });
   const result = await sendMessage(smtp, credentials, {
     to: input.to, cc: input.cc, bcc: input.bcc, subject: input.subject, text: input.text,
-    // The From display name is the one set for the account when it goes, not when the draft was written.
-    fromName: deps.store.identities.get(account).displayName,
+    // The display name set, when it goes, for the account it goes out as (never the primary's on another account's mail).
+    fromName: deps.store.identities.get(deps.sendAs ?? account).displayName,
     ...(input.inReplyTo ? { inReplyTo: input.inReplyTo } : {}),
     ...(input.references?.length ? { references: input.references } : {}),
     // Each file is opened and read only as the message goes out (uploads.ts).

@@ -56,4 +56,48 @@ describe('sending as an added account', () => {
     expect([foreign.status, foreign.json.error.code]).toEqual([404, 'NOT_FOUND']);
     expect(smtp.seen.auth).toHaveLength(2);
   });
+
+  it('carries the display name set for the account it goes out as, never the primary\'s', async () => {
+    const smtp = track(await startFakeSmtp());
+    const mail = track(await startMailBridge({
+      users: [ALICE, BOB], bridge: { sendDelaySeconds: 0 },
+      server: { smtp: { host: '127.0.0.1', port: smtp.port, security: 'tls', ca: smtp.caPem } },
+    }));
+    const { browser } = await mail.open(ALICE);
+    const bob = await addAccount(browser, 's0', BOB.username, BOB.password);
+    const primary = ((await browser.http('GET', '/api/accounts')).json as Array<{ account: string; primary: boolean }>).find((a) => a.primary)!;
+    expect((await browser.http('PUT', `/api/identity/${primary.account}`, { displayName: 'Alice Private', signature: '' })).status).toBe(200);
+    expect((await browser.http('PUT', `/api/identity/${bob.account}`, { displayName: 'Chess Club', signature: '' })).status).toBe(200);
+
+    const draft = { to: 'dora@example.test', subject: 'Club news', text: 'Hello.', account: bob.account };
+    expect((await browser.http('PUT', '/api/drafts/asbob', draft)).status).toBe(200);
+    const queued = OutboxQueued.parse((await browser.http('POST', '/api/outbox', { draftId: 'asbob' })).json);
+    expect((await outcome(browser, queued.id)).state).toBe('sent');
+    const from = /^From: (.*)$/m.exec(smtp.seen.messages[0]!.toString())?.[1];
+    expect(from).toBe('Chess Club <bob@example.test>');
+  });
+
+  it('what waits to go out as an added account still open for someone else goes, attachment and all, when the person signs out', async () => {
+    const smtp = track(await startFakeSmtp());
+    const mail = track(await startMailBridge({
+      users: [ALICE, BOB], bridge: { sendDelaySeconds: 3 },
+      server: { smtp: { host: '127.0.0.1', port: smtp.port, security: 'tls', ca: smtp.caPem } },
+    }));
+    const { browser } = await mail.open(ALICE);
+    const bob = await addAccount(browser, 's0', BOB.username, BOB.password);
+    await mail.open(BOB); // bob's own session keeps his mailbox open after alice has gone
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(Buffer.from('minutes of the meeting'))], { type: 'text/plain' }), 'minutes.txt');
+    const up = await fetch(browser.base + '/api/uploads', { method: 'POST', headers: { cookie: browser.cookie }, body: form });
+    expect(up.status).toBe(201);
+    const file = (await up.json()) as { id: string };
+    const draft = { to: 'dora@example.test', subject: 'Minutes', text: 'Attached.', account: bob.account, attachments: [file.id] };
+    expect((await browser.http('PUT', '/api/drafts/minutes', draft)).status).toBe(200);
+    expect((await browser.http('POST', '/api/outbox', { draftId: 'minutes' })).status).toBe(202);
+
+    expect((await browser.http('DELETE', '/api/session')).status).toBe(204);
+    // Sign-out sends what waits, at once and with its files.
+    expect(smtp.seen.auth).toEqual([BOB.username]);
+    expect(smtp.seen.messages[0]!.toString()).toContain(Buffer.from('minutes of the meeting').toString('base64'));
+  });
 });

@@ -145,6 +145,22 @@ describe('sending through the outbox', () => {
     expect(smtp.seen.mailFrom).toHaveLength(1);
   });
 
+  it('an attachment name with a NUL is refused before the Undo window, never after it', async () => {
+    const { smtp, browser } = await setup({ sendDelaySeconds: 30 });
+    // A hand-made request (a browser's form would escape it); the upload keeps any name as it came.
+    const boundary = 'b0undary';
+    const body = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a\u0000b.txt"\r\n`
+      + `Content-Type: text/plain\r\n\r\nhello\r\n--${boundary}--\r\n`;
+    const res = await fetch(browser.base + '/api/uploads', {
+      method: 'POST', headers: { cookie: browser.cookie, 'content-type': `multipart/form-data; boundary=${boundary}` }, body,
+    });
+    const file = Upload.parse(await res.json());
+    expect(file.filename).toBe('a\u0000b.txt');
+    const queued = await send(browser, 'd1', { attachments: [file.id] });
+    expect([queued.status, queued.json]).toEqual([400, { error: { code: 'INVALID_HEADER', field: 'attachment' } }]);
+    expect(smtp.seen.mailFrom).toEqual([]);
+  });
+
   it('an upload over the size limit is refused and nothing stays on disk', async () => {
     const { browser, mail } = await setup({ maxAttachmentBytes: 1000 });
     const big = await upload(browser, 'big.bin', Buffer.alloc(5000, 1));
