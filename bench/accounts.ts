@@ -67,7 +67,8 @@ async function fiveVisit(url: string, users: BenchUser[]): Promise<{ browser: Be
 function describe(v: Awaited<ReturnType<typeof fiveVisit>>): string {
   const r = Math.round;
   const each = [...v.timing.accounts.values()].map((a, i) => `#${i + 1} ready ${r(a.ready)} started ${r(a.started)} first50 ${r(a.first50)} done ${r(a.all)}`);
-  return `signedIn ${r(v.signedIn)}, tabOpen ${r(v.tabOpen)}; ${each.join('; ')}; unified first50 ${r(v.timing.first50)}, all ${r(v.timing.all)} ms`;
+  return `signedIn ${r(v.signedIn)}, tabOpen ${r(v.tabOpen)}; ${each.join('; ')}; unified first50 ${r(v.timing.first50)}, all ${r(v.timing.all)} ms; ` +
+    `client parsing frames ${r(v.browser.parseMs)} ms`;
 }
 
 export async function accountsRun(o: {
@@ -93,7 +94,8 @@ export async function accountsRun(o: {
         if (v.timing.summaries.size !== BIG_COUNT) throw new Error(`BENCH_CHECK: single listed ${v.timing.summaries.size}`);
         s.singleFirst.push(v.timing.first50);
         s.single.push(v.timing.all);
-        log(`W8 one account (cached): first50 ${Math.round(v.timing.first50)}, all ${Math.round(v.timing.all)} ms`);
+        log(`W8 one account (cached): ${Object.entries(v.timing.phases).map(([k, x]) => `${k} ${Math.round(x)}`).join(', ')}, ` +
+          `first50 ${Math.round(v.timing.first50)}, all ${Math.round(v.timing.all)} ms; client parsing frames ${Math.round(v.browser.parseMs)} ms`);
         await v.browser.signOut();
       } else {
         await server.resetPeak();

@@ -116,6 +116,8 @@ export class BenchBrowser {
   private ws: WebSocket | null = null;
   private listeners = new Set<(m: ServerMessage) => void>();
   private seq = 0;
+  /** ms this client spent parsing and checking frames (JSON and zod), as a browser tab does too. */
+  parseMs = 0;
 
   constructor(readonly base: string) {}
 
@@ -145,7 +147,9 @@ export class BenchBrowser {
     const ws = new WebSocket(this.base.replace('http', 'ws') + '/api/ws', { headers: { cookie: this.cookie }, origin: this.base });
     this.ws = ws;
     ws.on('message', (data) => {
+      const t = performance.now();
       const parsed = ServerMessage.safeParse(JSON.parse(data.toString()));
+      this.parseMs += performance.now() - t;
       if (!parsed.success) throw new Error(`BENCH_BAD_FRAME: ${parsed.error.message}`);
       for (const l of this.listeners) l(parsed.data);
     });
