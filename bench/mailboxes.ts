@@ -23,10 +23,16 @@ export const BIG: BenchUser = { username: 'big', password: 'bench-big-1' };
 export const LARGE: BenchUser = { username: 'large', password: 'bench-large-1' };
 export const crowd = (count: number): BenchUser[] =>
   Array.from({ length: count }, (_, i) => ({ username: `u${String(i + 1).padStart(2, '0')}`, password: `bench-u${i + 1}` }));
+/** W8's accounts: each a copy of BIG's 10,000 messages (hard links). */
+export const ACCOUNT_COUNT = 5;
+export const accounts = (count: number): BenchUser[] =>
+  Array.from({ length: count }, (_, i) => ({ username: `acct${i + 1}`, password: `bench-acct-${i + 1}` }));
 
 export interface BenchMail {
   dovecot: Dovecot;
   crowd: BenchUser[];
+  /** W8's accounts (empty unless asked for). */
+  accounts: BenchUser[];
   /** Bytes of the 10,000-message maildrop. */
   bigBytes: number;
   /** Delivers NEW_MAIL messages to BIG (newest), returns a function that removes them again. */
@@ -52,9 +58,10 @@ async function inBatches<T>(items: T[], width: number, fn: (item: T) => Promise<
   for (let i = 0; i < items.length; i += width) await Promise.all(items.slice(i, i + width).map(fn));
 }
 
-export async function startBenchMail(options: { crowdSize: number; log: (s: string) => void }): Promise<BenchMail> {
+export async function startBenchMail(options: { crowdSize: number; accounts: number; log: (s: string) => void }): Promise<BenchMail> {
   const users = crowd(options.crowdSize);
-  const dovecot = await startDovecot({ users: [BIG, LARGE, ...users] });
+  const many = accounts(options.accounts);
+  const dovecot = await startDovecot({ users: [BIG, LARGE, ...users, ...many] });
   try {
     const mail = await findAccount('mail');
     if (!mail) throw new Error('BENCH_SETUP: the system account "mail" is missing (install dovecot-core)');
@@ -75,16 +82,21 @@ export async function startBenchMail(options: { crowdSize: number; log: (s: stri
     await writeMail(dovecot.maildir(LARGE.username), 1, generateLargeMessage(LARGE_SIZE, SEED), mail);
 
     // The crowd's maildrops are hard links to the first 1,000 of BIG's files: same bytes, no extra disk.
-    const first = (await readdir(path.join(bigDir, 'cur'))).sort().slice(0, SMALL_COUNT);
-    for (const u of users) {
+    const all = (await readdir(path.join(bigDir, 'cur'))).sort();
+    const first = all.slice(0, SMALL_COUNT);
+    const linkAll = async (u: BenchUser, names: string[]) => {
       const dir = path.join(dovecot.maildir(u.username), 'cur');
-      await inBatches(first, 100, (name) => link(path.join(bigDir, 'cur', name), path.join(dir, name)));
-    }
+      await inBatches(names, 100, (name) => link(path.join(bigDir, 'cur', name), path.join(dir, name)));
+    };
+    for (const u of users) await linkAll(u, first);
+    // W8's accounts: hard links to all of BIG's files, likewise.
+    for (const u of many) await linkAll(u, all);
     options.log(`maildrops written in ${((Date.now() - started) / 1000).toFixed(1)} s ` +
-      `(${BIG_COUNT} messages, ${(bigBytes / 1e6).toFixed(0)} MB; ${users.length} x ${SMALL_COUNT}; one of ${LARGE_SIZE} bytes)`);
+      `(${BIG_COUNT} messages, ${(bigBytes / 1e6).toFixed(0)} MB; ${users.length} x ${SMALL_COUNT}; ` +
+      `${many.length ? `${many.length} x ${BIG_COUNT} linked; ` : ''}one of ${LARGE_SIZE} bytes)`);
 
     return {
-      dovecot, crowd: users, bigBytes,
+      dovecot, crowd: users, accounts: many, bigBytes,
       async deliverNew(round) {
         const files: string[] = [];
         for (let k = 0; k < NEW_MAIL; k++) {

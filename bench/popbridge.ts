@@ -38,8 +38,16 @@ async function procStatus(pid: number, field: string): Promise<number> {
 /** An SMTP submission server for the bench server's one entry (implicit TLS on loopback). */
 export interface BenchSmtp { port: number; caPem: string }
 
+/** The configured server id the bench users sign in with. */
+export const BENCH_SERVER = 'bench';
+
+/**
+ * `serverIds`: more server entries, all for the same POP3 port (each with its
+ * own connection cap, as separate providers would have); the first is signed in with.
+ */
 export async function startBridgeServer(o: {
   pop3Port: number; caPem: string; maxConnections: number; extraEnv?: Record<string, string>; smtp?: BenchSmtp;
+  serverIds?: string[];
 }): Promise<BridgeServer> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'popbridge-bench-server-'));
   const caFile = path.join(dir, 'ca.pem');
@@ -59,7 +67,9 @@ export async function startBridgeServer(o: {
     // W7 times the send itself, not the Undo window.
     sendDelaySeconds: 0,
     webRoot: path.join(ROOT, 'dist', 'web'),
-    servers: [{ id: 'bench', label: 'Bench Dovecot', host: '127.0.0.1', port: o.pop3Port, security: 'tls', caFile, maxConnections: o.maxConnections, ...smtp }],
+    servers: (o.serverIds ?? [BENCH_SERVER]).map((id) => ({
+      id, label: `Bench Dovecot ${id}`, host: '127.0.0.1', port: o.pop3Port, security: 'tls', caFile, maxConnections: o.maxConnections, ...smtp,
+    })),
   }));
   // BENCH_SERVER_PROFILE=<dir>: a V8 CPU profile of each server process, written when it stops.
   const profile = process.env.BENCH_SERVER_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_SERVER_PROFILE)}`] : [];
@@ -106,13 +116,15 @@ export class BenchBrowser {
   private ws: WebSocket | null = null;
   private listeners = new Set<(m: ServerMessage) => void>();
   private seq = 0;
+  /** ms this client spent parsing and checking frames (JSON and zod), as a browser tab does too. */
+  parseMs = 0;
 
   constructor(readonly base: string) {}
 
-  async signIn(username: string, password: string): Promise<void> {
+  async signIn(username: string, password: string, serverId = BENCH_SERVER): Promise<void> {
     const res = await fetch(`${this.base}/api/session`, {
       method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ serverId: 'bench', username, password }),
+      body: JSON.stringify({ serverId, username, password }),
     });
     const body = await res.text();
     if (res.status !== 200) throw new Error(`BENCH_SIGN_IN: ${res.status} ${body}`);
@@ -135,7 +147,9 @@ export class BenchBrowser {
     const ws = new WebSocket(this.base.replace('http', 'ws') + '/api/ws', { headers: { cookie: this.cookie }, origin: this.base });
     this.ws = ws;
     ws.on('message', (data) => {
+      const t = performance.now();
       const parsed = ServerMessage.safeParse(JSON.parse(data.toString()));
+      this.parseMs += performance.now() - t;
       if (!parsed.success) throw new Error(`BENCH_BAD_FRAME: ${parsed.error.message}`);
       for (const l of this.listeners) l(parsed.data);
     });
@@ -145,9 +159,23 @@ export class BenchBrowser {
     });
   }
 
-  private on(l: (m: ServerMessage) => void): () => void {
+  /** Every frame of the tab, checked against the contract. */
+  on(l: (m: ServerMessage) => void): () => void {
     this.listeners.add(l);
     return () => this.listeners.delete(l);
+  }
+
+  /** A `sync` request, for the primary or the account named. */
+  requestSync(account?: string, refresh = false): void {
+    this.ws!.send(JSON.stringify({ type: 'sync', id: String(++this.seq), refresh, ...(account ? { account } : {}) }));
+  }
+
+  /** POST /api/accounts: the POP3 login is tried first, the password then sealed. */
+  async addAccount(serverId: string, username: string, password: string): Promise<void> {
+    const res = await this.fetch('/api/accounts', {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ serverId, username, password }),
+    });
+    if (res.status !== 201) throw new Error(`BENCH_ADD_ACCOUNT: ${res.status} ${await res.text()}`);
   }
 
   /** Sends `sync` and collects the listing; times are from `t0` (performance.now()). */
@@ -177,7 +205,7 @@ export class BenchBrowser {
           clearTimeout(timer); off(); reject(new Error(`BENCH_SYNC_REFUSED: ${m.error.code}`));
         }
       });
-      this.ws!.send(JSON.stringify({ type: 'sync', id: String(++this.seq), refresh }));
+      this.requestSync(undefined, refresh);
     });
   }
 

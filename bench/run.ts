@@ -1,14 +1,14 @@
-import { spawnGroup } from '../test/support/process-group.ts';
-import { readFile } from 'node:fs/promises';
-import os from 'node:os';
 import { startDelayProxy } from './delay-proxy.ts';
-import { BIG, BIG_COUNT, ensureDovecot, LARGE, LARGE_SIZE, NEW_MAIL, SMALL_COUNT, startBenchMail, type BenchMail } from './mailboxes.ts';
+import { ACCOUNT_COUNT, BIG, BIG_COUNT, ensureDovecot, LARGE, LARGE_SIZE, NEW_MAIL, startBenchMail, type BenchMail } from './mailboxes.ts';
 import { hasMpop, hasPython, mpopRetrieveAll, nodePop3Listing, nodePop3Retr, PeerStalled, poplib, type PeerEndpoint } from './peers.ts';
 import { BenchBrowser, startBridgeServer, visit, type BridgeServer } from './popbridge.ts';
 import { RawPop3, rawListing, rawUids, type RawEndpoint } from './raw-client.ts';
-import { median, percentile, renderTable, type Row } from './table.ts';
+import { median, renderTable, type Row } from './table.ts';
 import { browserFigure } from './browser.ts';
+import { machine, runCommand } from './machine.ts';
 import { sendRow, sendRun, type SendSamples } from './send.ts';
+import { crowdRow, crowdRun, newCrowdSamples } from './crowd.ts';
+import { accountsRows, accountsRun, newAccountsSamples, warmAccounts } from './accounts.ts';
 
 /**
  * `npm run bench`: one private Dovecot, generated maildrops, and for each
@@ -19,7 +19,7 @@ import { sendRow, sendRun, type SendSamples } from './send.ts';
  * BENCH_MAX_CONNECTIONS (Popbridge's per-server POP3 cap, default 4 as shipped),
  * BENCH_W6_PEER (node-pop3 through the delay proxy: 1 = once, default 0; it
  * takes about two minutes), BENCH_BROWSER (0 skips the Chromium figure),
- * BENCH_ONLY (comma list of W1..W7, BROWSER).
+ * BENCH_ONLY (comma list of W1..W8, BROWSER).
  */
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -38,29 +38,12 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }>
   return { ms: performance.now() - t0, value };
 }
 
-function run(cmd: string, args: string[]): Promise<void> {
-  const child = spawnGroup(cmd, args, { stdio: 'inherit' });
-  return child.exit.then(async (code) => {
-    await child.stop(0, 'SIGKILL');
-    if (code !== 0) throw new Error(`${cmd} exited with ${code}`);
-  });
-}
-
-async function machine(mail: BenchMail): Promise<string> {
-  const version = spawnGroup('/usr/sbin/dovecot', ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] });
-  const dovecot = (await version.exit) === 0 ? version.output().trim() : 'unknown';
-  await version.stop(0, 'SIGKILL');
-  const cpu = (await readFile('/proc/cpuinfo', 'utf8')).match(/model name\s*:\s*(.*)/)?.[1] ?? 'unknown';
-  return `${os.cpus().length} CPUs (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, ` +
-    `Dovecot ${dovecot}, ${os.type()} ${os.release()}; maildrop ${BIG_COUNT} messages / ${(mail.bigBytes / 1e6).toFixed(0)} MB`;
-}
-
 async function main(): Promise<void> {
   if (!Number.isInteger(RUNS) || RUNS < 1 || RUNS > 101) throw new Error('BENCH_RUNS: a whole number from 1 to 101');
   if (!Number.isInteger(CROWD) || CROWD < 1 || CROWD > 200) throw new Error('BENCH_CROWD: a whole number from 1 to 200');
-  await ensureDovecot(run);
+  await ensureDovecot(runCommand);
   const started = Date.now();
-  const mail = await startBenchMail({ crowdSize: CROWD, log });
+  const mail = await startBenchMail({ crowdSize: CROWD, accounts: want('W8') ? ACCOUNT_COUNT : 0, log });
   const stops: Array<() => Promise<void>> = [() => mail.dovecot.stop()];
   const onSignal = () => { void Promise.allSettled(stops.map((s) => s())).then(() => process.exit(130)); };
   process.once('SIGINT', onSignal);
@@ -104,6 +87,7 @@ async function measure(mail: BenchMail, stops: Array<() => Promise<void>>): Prom
       await Promise.all(mail.crowd.slice(i, i + 10).map((u) => rawListing({ endpoint: direct, ...u, tops: 0 })));
     }
     await rawListing({ endpoint: direct, ...LARGE });
+    await warmAccounts(direct, mail.accounts);
   });
   log(`warm-up ${(warm.ms / 1000).toFixed(1)} s`);
   const knownBig = await rawUids(direct, BIG.username, BIG.password);
@@ -113,9 +97,10 @@ async function measure(mail: BenchMail, stops: Array<() => Promise<void>>): Prom
     w2: { L: [] as number[], P: [] as number[], Pp: [] as number[], B: [] as number[], peak: 0 },
     w3: { L: [] as number[], P: [] as number[], Pp: [] as number[], B: [] as number[], peak: 0 },
     w4: { L: [] as number[], P: [] as number[], Pp: [] as number[], P2: [] as number[], B: [] as number[], peak: 0, growth: 0 },
-    w5: { L: [] as number[], P: [] as number[], Pp: [] as number[], B: [] as number[], peak: 0, latencies: [] as number[], errors: 0 },
+    w5: newCrowdSamples(),
     w6: { L: [] as number[], P: [] as number[], Pp: [] as number[], B: [] as number[], peak: 0 },
     w7: { L: [], B: [], peak: 0, uploadGrowth: 0, growth: 0 } as SendSamples,
+    w8: newAccountsSamples(),
   };
 
   const withServer = async <T>(pop3Port: number, fn: (server: BridgeServer) => Promise<T>): Promise<T> => {
@@ -226,28 +211,7 @@ async function measure(mail: BenchMail, stops: Array<() => Promise<void>>): Prom
     }
 
     if (want('W5')) {
-      const crowd = mail.crowd;
-      const l = await timed(() => Promise.all(crowd.map((u) => rawListing({ endpoint: direct, ...u }))));
-      if (l.value.some((r) => r.fetched !== SMALL_COUNT)) throw new Error('BENCH_CHECK: L W5 short listing');
-      s.w5.L.push(l.ms);
-      await nodePop3('W5', s.w5.P, () => Promise.all(crowd.map((u) => nodePop3Listing(peer, u))));
-      await withServer(dovecot.tlsPort, async (server) => {
-        await server.resetPeak();
-        const t0 = performance.now();
-        const results = await Promise.allSettled(crowd.map(async (u) => {
-          const v = await visit(server.url, u);
-          if (v.timing.summaries.size !== SMALL_COUNT) throw new Error(`BENCH_CHECK: ${u.username} listed ${v.timing.summaries.size}`);
-          const latency = v.timing.all;
-          await v.browser.signOut();
-          return latency;
-        }));
-        s.w5.B.push(performance.now() - t0);
-        for (const r of results) {
-          if (r.status === 'fulfilled') s.w5.latencies.push(r.value);
-          else { s.w5.errors++; log(`W5 error: ${(r.reason as Error).message}`); }
-        }
-        s.w5.peak = Math.max(s.w5.peak, await server.peak());
-      });
+      await crowdRun({ crowd: mail.crowd, direct, peer, nodePop3, withServer: (fn) => withServer(dovecot.tlsPort, fn), log }, s.w5);
     }
 
     if (want('W6')) {
@@ -278,6 +242,13 @@ async function measure(mail: BenchMail, stops: Array<() => Promise<void>>): Prom
     if (want('W7') && mail.crowd[0]) {
       await sendRun({ pop3Port: dovecot.tlsPort, caPem: dovecot.caPem, maxConnections: MAX_CONNECTIONS, user: mail.crowd[0], stops }, s.w7);
     }
+
+    if (want('W8')) {
+      await accountsRun({
+        pop3Port: dovecot.tlsPort, caPem: dovecot.caPem, maxConnections: MAX_CONNECTIONS, direct,
+        users: mail.accounts, single: BIG, warmUser: mail.crowd[0], run, stops, log,
+      }, s.w8);
+    }
   }
 
   const rows: Row[] = [];
@@ -297,19 +268,14 @@ async function measure(mail: BenchMail, stops: Array<() => Promise<void>>): Prom
       target: 'B/L <= 1.5, growth < 40 MB', met: B(s.w4.B) / B(s.w4.L) <= 1.5 && s.w4.growth < 2 * LARGE_SIZE,
       note: `server RSS growth during the open: ${(s.w4.growth / 1048576).toFixed(1)} MB (max over runs). L and node-pop3: RETR alone on a signed-in connection; mpop: the whole process (start, TLS, login, UIDL, RETR, QUIT).` });
   }
-  if (want('W5')) {
-    rows.push({ item: 'W5', what: `${mail.crowd.length} users x ${SMALL_COUNT} at once (wall)`, L: s.w5.L, P: s.w5.P, Pp: s.w5.Pp, B: s.w5.B, peak: s.w5.peak,
-      target: 'no errors; p50/p95', met: s.w5.errors === 0,
-      note: `per-user latency sign-in -> all ${SMALL_COUNT} rows, over ${s.w5.latencies.length} visits: p50 ${Math.round(percentile(s.w5.latencies, 50))} ms, ` +
-        `p95 ${Math.round(percentile(s.w5.latencies, 95))} ms, max ${Math.round(Math.max(...s.w5.latencies))} ms; errors ${s.w5.errors}; ` +
-        `Popbridge capped at ${MAX_CONNECTIONS} POP3 connections (the shipped default), L and P open all ${mail.crowd.length} at once.` });
-  }
+  if (want('W5')) rows.push(crowdRow(s.w5, mail.crowd.length, MAX_CONNECTIONS));
   if (want('W6')) {
     rows.push({ item: 'W6', what: `W2 via +${DELAY_MS} ms each way`, L: s.w6.L, ...(s.w6.P.length ? { P: s.w6.P } : {}), ...(s.w6.Pp.length ? { Pp: s.w6.Pp } : {}), B: s.w6.B, peak: s.w6.peak,
       target: 'B/L <= 1.3', met: B(s.w6.B) / B(s.w6.L) <= 1.3,
       ...(s.w6.P.length ? { note: 'node-pop3 through the proxy: one run only.' } : {}) });
   }
   if (want('W7') && s.w7.B.length) rows.push(sendRow(s.w7));
+  if (want('W8')) rows.push(...accountsRows(s.w8));
   for (const r of rows) {
     const st = stalls[r.item];
     if (st?.length) r.note = `${r.note ? r.note + ' ' : ''}node-pop3 stalled in ${st.length} of ${RUNS} attempts (at ${st.join(', ')}): it ends a reply only when a read ends with CRLF "." CRLF, so a terminator split across two reads is never seen (node_modules/node-pop3/src/Connection.js _pushStream); its median is over the attempts that finished.`;

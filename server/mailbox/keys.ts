@@ -54,7 +54,8 @@ export function assignKeys(items: Array<{ msg: number; size: number; id: string;
   return sorted.map((it) => {
     const n = (seen.get(it.id) ?? 0) + 1;
     seen.set(it.id, n);
-    return { ...it, key: n === 1 ? it.id : `${it.id}.${n}`, occurrence: n, occurrences: counts.get(it.id) ?? 1 };
+    // Field by field, not a spread plus fields: that is about 20 times slower on Node 20 (see listItem).
+    return { msg: it.msg, size: it.size, id: it.id, base: it.base, key: n === 1 ? it.id : `${it.id}.${n}`, occurrence: n, occurrences: counts.get(it.id) ?? 1 };
   });
 }
 

@@ -4,6 +4,7 @@ import type { Capabilities } from '../../shared/pop3/capabilities.ts';
 import type { CachedSummary, MessageRow, StoredMessage } from '../store/store.ts';
 import { deleteTarget, type DeleteTarget } from './delete-plan.ts';
 import type { ListingEntry } from './keys.ts';
+import { listItem } from './summary.ts';
 
 /**
  * What publishing a listing to the tabs decides, as pure functions: which
@@ -82,7 +83,7 @@ export function planPublish(
     const row = stored.get(e.key);
     // A size change means different content under the same key: summarise it again.
     if (!row || row.size !== e.size) { missing.push(e); continue; }
-    batch.push({ ...row.summary, index: index.get(e.key)!, seen: row.seen });
+    batch.push(listItem(row.summary, index.get(e.key)!, row.seen));
     cachedCount++;
     if (batch.length >= batchLimit(cachedCount - batch.length)) { cachedBatches.push(batch); batch = []; }
   }
@@ -119,7 +120,7 @@ export function fetchedRow(
   const seen = match?.seen ?? stored.get(entry.key)?.seen ?? false;
   return {
     row: { key: entry.key, size: entry.size, messageId, summary, seen },
-    item: { ...summary, index: plan.index.get(entry.key)!, seen },
+    item: listItem(summary, plan.index.get(entry.key)!, seen),
     reconciled: match !== undefined,
   };
 }
@@ -153,7 +154,7 @@ export function replayEvents(
   view.keys.forEach((key, index) => {
     const row = stored.get(key);
     if (!row) return;
-    batch.push({ ...row.summary, index, seen: row.seen });
+    batch.push(listItem(row.summary, index, row.seen));
     if (batch.length >= BATCH) { events.push({ type: 'summaries', items: batch }); batch = []; }
   });
   if (batch.length) events.push({ type: 'summaries', items: batch });
