@@ -24,6 +24,8 @@ export class PersonAccounts {
   private readonly keys = new WeakMap<WebSession, Promise<Buffer | null>>();
   /** The live sessions of each person (primary account id): a change in one shows in the others. */
   private readonly live = new Map<string, Set<WebSession>>();
+  /** When each session last retried each failed account (session id + tag): a Refresh flood logs in no more often than a refresh may. */
+  private readonly retried = new Map<string, number>();
 
   constructor(
     private readonly config: Config,
@@ -61,6 +63,7 @@ export class PersonAccounts {
     const live = this.live.get(session.account);
     live?.delete(session);
     if (live?.size === 0) this.live.delete(session.account);
+    for (const key of this.retried.keys()) if (key.startsWith(`${session.id} `)) this.retried.delete(key);
     const held = session.accounts.close();
     // Added accounts first: what waits in the outbox as one of them still finds its draft and files,
     // which are kept under the primary and go when the primary's mailbox ends.
@@ -148,6 +151,10 @@ export class PersonAccounts {
   retry(session: WebSession, tag: string): void {
     const a = session.accounts.byTag(tag);
     if (!a || a.state !== 'error') return;
+    const now = Date.now();
+    const last = this.retried.get(`${session.id} ${tag}`) ?? Number.NEGATIVE_INFINITY;
+    if (now - last < this.config.minRefreshIntervalSeconds * 1000) return;
+    this.retried.set(`${session.id} ${tag}`, now);
     const stored = this.store.added(session.account).find((s) => s.account === a.id);
     if (!stored) return;
     session.accounts.update(tag, { state: 'signingIn' });

@@ -4,9 +4,8 @@
 // UI; the unified inbox merges the working three, the broken one shows its
 // error beside it, and a delete in each account removes exactly that message
 // from exactly that maildrop.
-import { mkdir, utimes, writeFile } from 'node:fs/promises';
+import { utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startPop3Server, type Pop3Server } from '../../server/pop3-server/index.ts';
@@ -14,11 +13,9 @@ import { listingRefused } from '../fixtures/quirks.ts';
 import { startBridge as startAppBridge, type Bridge } from '../server/harness.ts';
 import { startDovecot, type Dovecot } from '../support/dovecot.ts';
 import { startPopa3d, type Popa3d } from '../support/popa3d.ts';
-import { openWatchedPage } from './support/browser.ts';
+import { openWatchedPage, screenshots } from './support/browser.ts';
 import { ensureWebBuilt } from './support/bridge.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const SHOTS = join(ROOT, 'test-artifacts');
 const ALICE = { username: 'alice', password: 'alice pw 1' };
 const BOB = { username: 'bob', password: 'bob pw 2' };
 const CAROL = { username: 'carol', password: 'carol-pw-3' };
@@ -56,7 +53,6 @@ beforeAll(async () => {
     { id: 'broken', label: 'Broken Mail', host: fault.host, port: fault.port, security: 'plain' },
   ], { webRoot: ensureWebBuilt(), deleteGraceSeconds: 3 });
   ({ page, leaks, close: closeBrowser } = await openWatchedPage({ viewport: { width: 1280, height: 800 } }));
-  await mkdir(SHOTS, { recursive: true });
 }, 120_000);
 
 afterAll(async () => {
@@ -93,17 +89,6 @@ async function addAccount(server: string, username: string, password: string, la
   await dialog.waitFor({ state: 'detached', timeout: 30_000 });
 }
 
-async function shoot(name: string): Promise<string[]> {
-  const paths: string[] = [];
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    const path = join(SHOTS, `${name}-${colorScheme}.png`);
-    await page.screenshot({ path });
-    paths.push(path);
-  }
-  await page.emulateMedia({ colorScheme: null });
-  return paths;
-}
 
 /** UI updates come in milliseconds; this bound is for a loaded machine. */
 const SOON = { timeout: 10_000 };
@@ -153,10 +138,10 @@ describe('all of a person’s POP3 accounts in one inbox', () => {
   });
 
   it('saves screenshots of the unified inbox, light and dark, desktop and phone', async () => {
-    const paths = await shoot('accounts-unified-desktop');
+    const paths = await screenshots(page, 'accounts-unified-desktop');
     await page.setViewportSize({ width: 390, height: 844 });
     await expect.poll(() => page.getByLabel('Show').isVisible(), SOON).toBe(true);
-    paths.push(...(await shoot('accounts-unified-phone')));
+    paths.push(...(await screenshots(page, 'accounts-unified-phone')));
     await page.setViewportSize({ width: 1280, height: 800 });
     console.log(`screenshots:\n${paths.join('\n')}`);
   });

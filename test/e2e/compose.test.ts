@@ -4,18 +4,15 @@
 // message; Undo keeps one from going; a draft survives a reload; then bob
 // signs in and finds each message with its headers, text and attachment bytes.
 import { readFileSync } from 'node:fs';
-import { mkdir, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import PostalMime from 'postal-mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { deliveredTo, startPostfix, type Postfix } from '../support/postfix.ts';
-import { openWatchedPage } from './support/browser.ts';
+import { openWatchedPage, screenshots } from './support/browser.ts';
 import { startBridge, type Bridge } from './support/bridge.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const SHOTS = join(ROOT, 'test-artifacts/screenshots');
 const alice = { username: 'alice@example.test', password: 'alice-secret' };
 const bob = { username: 'bob@example.test', password: 'bob-secret' };
 const scan = Buffer.from(Array.from({ length: 40_000 }, (_, i) => (i * 7 + 3) % 256));
@@ -63,7 +60,6 @@ beforeAll(async () => {
     { sendDelaySeconds: 4, maxAttachmentBytes: 200_000 },
   );
   ({ page, leaks, close: closeBrowser } = await openWatchedPage({ acceptDownloads: true, viewport: { width: 1280, height: 800 } }));
-  await mkdir(SHOTS, { recursive: true });
 }, 120_000);
 
 afterAll(async () => {
@@ -101,13 +97,6 @@ async function sendAndWait(): Promise<void> {
   await expect.poll(() => page.getByRole('status').filter({ hasText: 'Message sent.' }).count(), { timeout: 30_000 }).toBe(1);
 }
 
-async function shoot(name: string): Promise<void> {
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    await page.screenshot({ path: join(SHOTS, `${name}-${colorScheme}.png`) });
-  }
-  await page.emulateMedia({ colorScheme: null });
-}
 
 describe('answering mail in a browser through Postfix', () => {
   it('sets the display name and signature', async () => {
@@ -129,7 +118,7 @@ describe('answering mail in a browser through Postfix', () => {
     expect(quoted).toMatch(/^\n\n-- \nAlice\nexample\.test\n\nOn .+, Bob Builder wrote:\n> The plan is attached\.\n>> an older line\n$/);
     await field('Message').fill(`Sounds good.${quoted}`);
     await page.setViewportSize({ width: 390, height: 844 });
-    await shoot('compose-reply-phone');
+    await screenshots(page, 'compose-reply-phone');
     await page.setViewportSize({ width: 1280, height: 800 });
     await sendAndWait();
   });
@@ -230,7 +219,7 @@ describe('answering mail in a browser through Postfix', () => {
     expect(await field('Message').inputValue()).toBe('Half a thought, finished');
     expect(await field('To').inputValue()).toBe('bob@example.test');
     await page.setViewportSize({ width: 390, height: 844 });
-    await shoot('compose-phone');
+    await screenshots(page, 'compose-phone');
     await page.setViewportSize({ width: 1280, height: 800 });
     await button('← Close').click();
   });

@@ -1,19 +1,17 @@
 // The whole app in Debian's Chromium against the real server and a real
 // Dovecot: sign in, list, read, download, delete with Undo, refresh, sign out.
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startDovecot, type Dovecot } from '../support/dovecot.ts';
-import { openWatchedPage } from './support/browser.ts';
+import { openWatchedPage, screenshots } from './support/browser.ts';
 import { startBridge, type Bridge } from './support/bridge.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MAIL = join(ROOT, 'test/fixtures/mail');
 const DEMO = join(ROOT, 'server/demo/mail');
-const SHOTS = join(ROOT, 'test-artifacts/screenshots');
 const USER = { username: 'alice', password: 'correct horse 7' };
 
 let dovecot: Dovecot;
@@ -34,7 +32,6 @@ beforeAll(async () => {
     { deleteGraceSeconds: 4 },
   );
   ({ page, leaks, close: closeBrowser } = await openWatchedPage({ acceptDownloads: true, viewport: { width: 1280, height: 800 } }));
-  await mkdir(SHOTS, { recursive: true });
 }, 120_000);
 
 afterAll(async () => {
@@ -47,13 +44,6 @@ const grid = () => page.getByRole('grid', { name: 'Messages' });
 const rowWith = (text: string) => grid().getByRole('row').filter({ hasText: text });
 const status = () => page.getByRole('status');
 
-async function shoot(name: string): Promise<void> {
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    await page.screenshot({ path: join(SHOTS, `${name}-${colorScheme}.png`) });
-  }
-  await page.emulateMedia({ colorScheme: null });
-}
 
 describe('Popbridge in a browser against Dovecot', () => {
   it('refuses a wrong password with a clear message', async () => {
@@ -74,9 +64,9 @@ describe('Popbridge in a browser against Dovecot', () => {
     const firstRow = grid().locator('[role=row][aria-rowindex="2"]');
     // The demo's newest mail is dated after every fixture.
     await expect.poll(() => firstRow.innerText()).toContain('Team lunch');
-    await shoot('mailbox');
+    await screenshots(page, 'mailbox');
     await page.setViewportSize({ width: 390, height: 800 });
-    await shoot('mailbox-phone');
+    await screenshots(page, 'mailbox-phone');
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
@@ -91,7 +81,7 @@ describe('Popbridge in a browser against Dovecot', () => {
     const frame = page.frameLocator('iframe[title="Message body"]');
     await expect.poll(() => frame.locator('body').innerText()).toContain('Crème brûlée');
     expect(await frame.locator('a').getAttribute('rel')).toBe('noopener noreferrer');
-    await shoot('html-message');
+    await screenshots(page, 'html-message');
   });
 
   it('downloads an attachment with the exact bytes', async () => {

@@ -121,15 +121,17 @@ describe('a person signed in from two browsers', () => {
 });
 
 /** A TCP relay to a POP3 server that can be made to swallow new connections (a server that never greets). */
-async function relayTo(port: number): Promise<{ port: number; silent: boolean; close(): Promise<void> }> {
+async function relayTo(port: number): Promise<{ port: number; silent: boolean; drop: boolean; connections: number; close(): Promise<void> }> {
   const sockets = new Set<Socket>();
   const relay = {
-    port: 0, silent: false,
+    port: 0, silent: false, drop: false, connections: 0,
     close: () => new Promise<void>((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }),
   };
   const server: Server = createServer((client) => {
     sockets.add(client);
     client.on('close', () => sockets.delete(client));
+    relay.connections++;
+    if (relay.drop) { client.destroy(); return; }
     if (relay.silent) return;
     const up = connect(port, '127.0.0.1');
     sockets.add(up);
@@ -177,6 +179,36 @@ describe('accounts are independent', () => {
       await tab.request({ type: 'sync', account: bob.account });
       await accountState(tab, bob.account, 'ready', 15_000);
       expect((await syncAccount(tab, bob.account)).size).toBe(1);
+    } finally {
+      await tab.close();
+    }
+  });
+});
+
+describe('Refresh of a failed account', () => {
+  test('logs in again no more often than a refresh may, however many Refreshes arrive', async () => {
+    const pop = track(await startMailServer({ users: [ALICE, BOB], mail: { alice: 1, bob: 1 } }));
+    const relay = track(await relayTo(pop.port));
+    const bridge = track(await startBridge([{ host: pop.host, port: pop.port }, { host: '127.0.0.1', port: relay.port }], {
+      minRefreshIntervalSeconds: 60,
+    }));
+    const browser = new TestBrowser(bridge.url);
+    expect((await browser.signIn('s0', ALICE.username, ALICE.password)).status).toBe(200);
+    const bob = await addAccount(browser, 's1', BOB.username, BOB.password);
+    expect((await browser.http('DELETE', '/api/session')).status).toBe(204);
+
+    relay.drop = true;
+    relay.connections = 0;
+    expect((await browser.signIn('s0', ALICE.username, ALICE.password)).status).toBe(200);
+    await pollState(browser, bob.account, 'error', 10_000);
+    const tab = await browser.tab();
+    try {
+      for (let i = 0; i < 10; i++) {
+        await tab.request({ type: 'sync', account: bob.account });
+        await pollState(browser, bob.account, 'error', 10_000);
+      }
+      // The sign-in's own attempt and one Refresh: the other nine came within the minimum refresh interval.
+      expect(relay.connections).toBe(2);
     } finally {
       await tab.close();
     }

@@ -1,3 +1,6 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContextOptions, type Page, type Request } from 'playwright-core';
 
 /** Debian's Chromium, headless, with nothing that phones home. */
@@ -86,4 +89,21 @@ export async function messageFrameSettled(page: Page): Promise<void> {
   const frame = await (await iframe.elementHandle())?.contentFrame();
   await frame?.waitForLoadState('load');
   await page.locator('iframe[title="Message body"][aria-busy="false"]').waitFor();
+}
+
+/** Where screenshots of the e2e runs go (git-ignored). */
+export const SCREENSHOTS = fileURLToPath(new URL('../../../test-artifacts/screenshots', import.meta.url));
+
+/** The page in light and dark, as `<name>-light.png` and `<name>-dark.png`; returns their paths. */
+export async function screenshots(page: Page, name: string): Promise<string[]> {
+  await mkdir(SCREENSHOTS, { recursive: true });
+  const paths: string[] = [];
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    const path = join(SCREENSHOTS, `${name}-${colorScheme}.png`);
+    await page.screenshot({ path });
+    paths.push(path);
+  }
+  await page.emulateMedia({ colorScheme: null });
+  return paths;
 }
