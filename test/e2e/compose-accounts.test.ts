@@ -7,6 +7,7 @@ import type { Page } from 'playwright-core';
 import PostalMime from 'postal-mime';
 import { deliveredTo, startPostfix, type Postfix } from '../support/postfix.ts';
 import { openWatchedPage } from './support/browser.ts';
+import { composePage } from './support/compose-page.ts';
 import { startBridge, type Bridge } from './support/bridge.ts';
 
 const alice = { username: 'alice@example.test', password: 'alice-secret' };
@@ -49,17 +50,8 @@ afterAll(async () => {
   await postfix?.stop();
 });
 
-const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000 });
-const grid = () => page.getByRole('grid', { name: 'Messages' });
-const rowWith = (text: string) => grid().getByRole('row').filter({ hasText: text });
-const button = (name: string) => page.getByRole('button', { name, exact: true });
-const compose = () => page.getByRole('form', { name: 'Compose' });
 
-async function sendAndWait(): Promise<void> {
-  await button('Send').click();
-  await poll(() => page.getByRole('status').filter({ hasText: /Sending/ }).count()).toBe(1);
-  await expect.poll(() => page.getByRole('status').filter({ hasText: 'Message sent.' }).count(), { timeout: 30_000 }).toBe(1);
-}
+const { poll, grid, rowWith, button, compose, sendAndWait } = composePage(() => page);
 
 async function fromOf(subject: string): Promise<string | undefined> {
   return (await PostalMime.parse(await deliveredTo(postfix, carol.username, subject))).from?.address;

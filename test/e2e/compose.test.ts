@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { deliveredTo, startPostfix, type Postfix } from '../support/postfix.ts';
 import { openWatchedPage, screenshots } from './support/browser.ts';
+import { composePage } from './support/compose-page.ts';
 import { startBridge, type Bridge } from './support/bridge.ts';
 
 const alice = { username: 'alice@example.test', password: 'alice-secret' };
@@ -68,13 +69,8 @@ afterAll(async () => {
   await postfix?.stop();
 });
 
-/** Polls with room for a busy machine (the default is 1 s). */
-const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 10_000 });
-const grid = () => page.getByRole('grid', { name: 'Messages' });
-const rowWith = (text: string) => grid().getByRole('row').filter({ hasText: text });
-const button = (name: string) => page.getByRole('button', { name, exact: true });
+const { poll, grid, rowWith, button, compose, sendAndWait } = composePage(() => page);
 const field = (name: string) => page.getByLabel(name, { exact: true });
-const compose = () => page.getByRole('form', { name: 'Compose' });
 
 async function signIn(user: { username: string; password: string }): Promise<void> {
   await page.goto(bridge.url);
@@ -87,14 +83,6 @@ async function signIn(user: { username: string; password: string }): Promise<voi
 async function openOriginal(): Promise<void> {
   await rowWith('Original plan').first().click();
   await poll(() => page.getByRole('article').locator('h1').innerText()).toBe('Original plan');
-}
-
-/** Sends the open compose form and waits for the outcome line. */
-async function sendAndWait(): Promise<void> {
-  await button('Send').click();
-  // The line of the previous send goes when this one is queued.
-  await poll(() => page.getByRole('status').filter({ hasText: /Sending/ }).count()).toBe(1);
-  await expect.poll(() => page.getByRole('status').filter({ hasText: 'Message sent.' }).count(), { timeout: 30_000 }).toBe(1);
 }
 
 
