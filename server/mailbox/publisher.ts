@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Summary } from '../../shared/api/index.ts';
 import type { MailboxEvent } from './events.ts';
 import type { MailStore, MessageRow } from '../store/store.ts';
@@ -31,7 +32,12 @@ export async function publishListing(
   const { total } = plan;
   for (const notice of expireNotices(client.capabilities)) emit(notice);
   emit({ type: 'syncStarted', total });
-  for (const items of plan.cachedBatches) emit({ type: 'summaries', items });
+  for (const [i, items] of plan.cachedBatches.entries()) {
+    // The newest rows go out at once; before each later batch other mailboxes and requests get a
+    // turn, so another account's newest rows never wait behind this one's 10,000.
+    if (i > 0) await nextTurn();
+    emit({ type: 'summaries', items });
+  }
   emit({ type: 'syncProgress', phase: 'summaries', loaded: plan.cachedCount, total });
 
   // Rows are stored once the listing is out: the cache is not on the path to the screen.
