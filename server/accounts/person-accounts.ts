@@ -10,9 +10,15 @@ import { accountInfo } from './account-info.ts';
 import type { AccountStore, StoredAccount } from './account-store.ts';
 import { defaultColour } from './colours.ts';
 import { accountOf } from './resolve.ts';
+import type { NewAccount } from './session-accounts.ts';
 import { checkValue, deriveKey, keyMatches, newSalt, passwordContext, seal, unseal } from './vault.ts';
 
 interface Log { warn(obj: object, msg: string): void }
+
+/** A stored added account as the session lists it. */
+function asAdded(a: StoredAccount): NewAccount {
+  return { id: a.account, serverId: a.serverId, username: a.username, label: a.label, colour: a.colour, primary: false };
+}
 
 /**
  * A person's accounts across sign-ins: the added accounts come back at every
@@ -44,7 +50,7 @@ export class PersonAccounts {
     if (own) session.accounts.update(session.accounts.primary.tag, { label: own.label, colour: own.colour });
     const added = this.store.added(owner);
     for (const a of added) {
-      session.accounts.add({ id: a.account, serverId: a.serverId, username: a.username, label: a.label, colour: a.colour, primary: false }, 'signingIn');
+      session.accounts.add(asAdded(a), 'signingIn');
     }
     const key = this.openVault(owner, password).then((k) => {
       if (session.accounts.closed) { k.fill(0); return null; }
@@ -93,11 +99,11 @@ export class PersonAccounts {
       secret: seal(key, req.password, passwordContext(owner, id)),
     };
     this.store.put(owner, row);
-    const item = session.accounts.add({ id, serverId: req.serverId, username: req.username, label, colour, primary: false }, 'ready', true);
+    const item = session.accounts.add(asAdded(row), 'ready', true);
     // The person's other sessions (another browser) get it too, signing in on their own.
     for (const other of this.others(session)) {
       if (other.accounts.byId(id)) continue;
-      other.accounts.add({ id, serverId: req.serverId, username: req.username, label, colour, primary: false }, 'signingIn');
+      other.accounts.add(asAdded(row), 'signingIn');
       void this.keyOf(other).then((k) => this.signInStored(other, row, k), () => undefined);
     }
     return accountInfo(item, this.config);
