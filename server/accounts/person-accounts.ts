@@ -10,9 +10,15 @@ import { accountInfo } from './account-info.ts';
 import type { AccountStore, StoredAccount } from './account-store.ts';
 import { defaultColour } from './colours.ts';
 import { accountOf } from './resolve.ts';
+import type { NewAccount } from './session-accounts.ts';
 import { checkValue, deriveKey, keyMatches, newSalt, passwordContext, seal, unseal } from './vault.ts';
 
 interface Log { warn(obj: object, msg: string): void }
+
+/** A stored added account as the session lists it. */
+function asAdded(a: StoredAccount): NewAccount {
+  return { id: a.account, serverId: a.serverId, username: a.username, label: a.label, colour: a.colour, primary: false };
+}
 
 /**
  * A person's accounts across sign-ins: the added accounts come back at every
@@ -44,7 +50,7 @@ export class PersonAccounts {
     if (own) session.accounts.update(session.accounts.primary.tag, { label: own.label, colour: own.colour });
     const added = this.store.added(owner);
     for (const a of added) {
-      session.accounts.add({ id: a.account, serverId: a.serverId, username: a.username, label: a.label, colour: a.colour, primary: false }, 'signingIn');
+      session.accounts.add(asAdded(a), 'signingIn');
     }
     const key = this.openVault(owner, password).then((k) => {
       if (session.accounts.closed) { k.fill(0); return null; }
@@ -93,11 +99,11 @@ export class PersonAccounts {
       secret: seal(key, req.password, passwordContext(owner, id)),
     };
     this.store.put(owner, row);
-    const item = session.accounts.add({ id, serverId: req.serverId, username: req.username, label, colour, primary: false }, 'ready', true);
+    const item = session.accounts.add(asAdded(row), 'ready', true);
     // The person's other sessions (another browser) get it too, signing in on their own.
     for (const other of this.others(session)) {
       if (other.accounts.byId(id)) continue;
-      other.accounts.add({ id, serverId: req.serverId, username: req.username, label, colour, primary: false }, 'signingIn');
+      other.accounts.add(asAdded(row), 'signingIn');
       void this.keyOf(other).then((k) => this.signInStored(other, row, k), () => undefined);
     }
     return accountInfo(item, this.config);
@@ -106,6 +112,8 @@ export class PersonAccounts {
   async update(session: WebSession, tag: string, req: UpdateAccountRequest): Promise<AccountInfo> {
     const owner = session.account;
     const a = accountOf(session, tag);
+    // The added account's stored row, read once (after a password change, the row just sealed).
+    let stored: StoredAccount | undefined;
     if (req.password !== undefined) {
       // The primary's password is the provider's: it changes there, and the next sign-in uses it.
       if (a.primary) throw new BridgeError('BAD_REQUEST');
@@ -116,6 +124,7 @@ export class PersonAccounts {
       if (!session.accounts.byTag(a.tag)) throw new BridgeError('NOT_FOUND');
       const row = { ...this.stored(owner, a.id), secret: seal(key, req.password, passwordContext(owner, a.id)) };
       this.store.put(owner, row);
+      stored = row;
       for (const other of this.others(session)) {
         if (other.accounts.byTag(a.tag)?.state !== 'needsPassword') continue;
         other.accounts.update(a.tag, { state: 'signingIn' });
@@ -127,7 +136,7 @@ export class PersonAccounts {
       const colour = req.colour ?? a.colour;
       const row = a.primary
         ? { account: owner, serverId: a.serverId, username: a.username, label, colour, secret: null }
-        : { ...this.stored(owner, a.id), label, colour };
+        : { ...(stored ?? this.stored(owner, a.id)), label, colour };
       this.store.put(owner, row);
       for (const s of [session, ...this.others(session)]) s.accounts.update(a.tag, { label, colour });
     }
@@ -155,7 +164,7 @@ export class PersonAccounts {
     const last = this.retried.get(`${session.id} ${tag}`) ?? Number.NEGATIVE_INFINITY;
     if (now - last < this.config.minRefreshIntervalSeconds * 1000) return;
     this.retried.set(`${session.id} ${tag}`, now);
-    const stored = this.store.added(session.account).find((s) => s.account === a.id);
+    const stored = this.find(session.account, a.id);
     if (!stored) return;
     session.accounts.update(tag, { state: 'signingIn' });
     void this.keyOf(session).then((k) => this.signInStored(session, stored, k), () => undefined);
@@ -166,13 +175,17 @@ export class PersonAccounts {
   }
 
   private assertCanAdd(session: WebSession, id: string): void {
-    if (session.accounts.byId(id) || this.store.added(session.account).some((a) => a.account === id)) throw new BridgeError('ACCOUNT_EXISTS');
+    if (session.accounts.byId(id) || this.find(session.account, id)) throw new BridgeError('ACCOUNT_EXISTS');
     const limit = this.config.maxAccountsPerPerson;
     if (session.accounts.size >= limit) throw new BridgeError('TOO_MANY_ACCOUNTS', { limit });
   }
 
+  private find(owner: string, id: string): StoredAccount | undefined {
+    return this.store.added(owner).find((s) => s.account === id);
+  }
+
   private stored(owner: string, id: string): StoredAccount {
-    const row = this.store.added(owner).find((s) => s.account === id);
+    const row = this.find(owner, id);
     if (!row) throw new BridgeError('NOT_FOUND');
     return row;
   }

@@ -88,7 +88,8 @@ export function wsRoute(app: FastifyInstance, config: Config, registry: MailboxR
       if (++inFlight >= MAX_IN_FLIGHT) socket.pause();
       void dispatch(text, (tag) => {
         // A request for an account whose sign-in failed (its Refresh) tries the stored password again.
-        if (accountOf(session, tag).state === 'error') accounts.retry(session, accountOf(session, tag).tag);
+        const a = accountOf(session, tag);
+        if (a.state === 'error') accounts.retry(session, a.tag);
         return mailboxOf(session, registry, tag);
       }, send).then(send, () => undefined).finally(() => {
         if (--inFlight < MAX_IN_FLIGHT && socket.isPaused && socket.readyState === socket.OPEN) socket.resume();

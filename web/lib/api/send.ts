@@ -10,10 +10,9 @@ import {
   type DraftInput,
   type IdentityInput,
 } from '../../../shared/api/index.ts';
-import { call, json } from './http.ts';
+import { call, json, JSON_HEADERS } from './http.ts';
 
 // The sending API (docs/api.md): uploads, drafts, the outbox, Sent, identity.
-const JSON_HEADERS = { 'content-type': 'application/json' };
 const put = (body: unknown): RequestInit => ({ method: 'PUT', headers: JSON_HEADERS, body: JSON.stringify(body) });
 const enc = encodeURIComponent;
 // Browsers cap keepalive bodies at 64 KiB in all.
