@@ -3,7 +3,7 @@ import { accountOf } from '../accounts/resolve.ts';
 import { BridgeError } from '../errors.ts';
 
 /** An account the signed-in person may act as: its store key and where it signs in. */
-export interface SessionAccount {
+export interface AccountRef {
   /** The registry's accountId: the key its mail, drafts and identity are stored under. */
   account: string;
   serverId: string;
@@ -15,7 +15,7 @@ export interface SessionAccount {
  * body's `account` tag names; else NOT_FOUND (never FORBIDDEN: a tag of
  * someone else's account reveals nothing). The one check for every route.
  */
-export function sessionAccountFor(req: FastifyRequest, tag: unknown): SessionAccount {
+export function sessionAccountFor(req: FastifyRequest, tag: unknown): AccountRef {
   const s = req.webSession;
   if (!s) throw new BridgeError('UNAUTHORIZED');
   if (typeof tag !== 'string') throw new BridgeError('NOT_FOUND');

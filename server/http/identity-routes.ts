@@ -7,13 +7,13 @@ import type { MailboxRegistry } from '../mailbox/registry.ts';
 import { assertHeaderSafe } from '../smtp/header-guard.ts';
 import { senderAddress } from '../smtp/identity.ts';
 import type { SendStore } from '../store/send-store.ts';
-import { sessionAccountFor, type SessionAccount } from './account-param.ts';
+import { sessionAccountFor, type AccountRef } from './account-param.ts';
 
 /**
  * The From address mail sent as the account carries; empty when it has
  * none (no SMTP, or a user name that is no address and no fromTemplate).
  */
-function fromAddress(smtp: SmtpConfig | undefined, who: SessionAccount): string {
+function fromAddress(smtp: SmtpConfig | undefined, who: AccountRef): string {
   try {
     return senderAddress(smtp ?? {}, who.username).address;
   } catch (e) {
@@ -27,7 +27,7 @@ export function identityRoutes(app: FastifyInstance, registry: MailboxRegistry, 
   const auth = { preHandler: app.requireSession };
   const who = (req: { params: unknown }) => (req.params as { account?: unknown }).account;
 
-  const reply = (account: SessionAccount): Identity => ({
+  const reply = (account: AccountRef): Identity => ({
     ...store.identities.get(account.account),
     address: fromAddress(registry.server(account.serverId)?.smtp, account),
   });
